@@ -1,0 +1,1 @@
+"""hooklab: webhooks for MarTech, with a real stack in your notebook."""
