@@ -1,1 +1,20 @@
-"""hooklab: webhooks for MarTech, with a real stack in your notebook."""
+"""hooklab: webhooks for MarTech, with a real stack in your notebook.
+
+>>> import hooklab
+>>> stack = hooklab.start(seed=7, clock="virtual")                 # doctest: +SKIP
+>>> stack.fire("newsletter.subscribed", email="ana@example.com", name="Ana")
+>>> stack.wait()
+>>> stack.crm.contacts()
+
+The face is small: :func:`start`, :class:`Stack` and the errors. Everything else
+(``hooklab.signing``, ``hooklab.catalog``, ``hooklab.monitor``...) is reachable
+but not required.
+"""
+
+from .errors import ConfigError, EventValidationError, HooklabError, SignatureError, StackError
+from .services.base import ServiceError
+from .stack import Stack, start
+
+__all__ = ["start", "Stack", "HooklabError", "SignatureError", "EventValidationError", "ConfigError",
+           "StackError", "ServiceError"]
+__version__ = "0.1.0"

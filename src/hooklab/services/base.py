@@ -19,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from ..errors import HooklabError
+from ..faults import OBSERVER_HEADER
 
 __all__ = ["ApiError", "make_app", "read_body", "form_to_dict", "MAX_BODY", "ServiceClient", "ServiceError"]
 
@@ -187,6 +188,8 @@ class ServiceClient:
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
         """Call the API; returns the decoded JSON answer (or None for an empty one)."""
         kwargs.setdefault("timeout", self.timeout)
+        if method == "GET":  # reads are the observer's: they see through injected faults
+            kwargs["headers"] = {OBSERVER_HEADER: "1", **kwargs.get("headers", {})}
         try:
             r = self.session.request(method, self.base_url + path, **kwargs)
         except requests.RequestException as e:

@@ -1,0 +1,140 @@
+"""``hooklab serve | fire | doctor``: the stack from a terminal, for curl and Postman users."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import signal
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+import requests
+
+__all__ = ["main"]
+
+
+def _state_file() -> Path:
+    """Where a running ``hooklab serve`` tells ``hooklab fire`` how to reach it."""
+    uid = os.getuid() if hasattr(os, "getuid") else "user"
+    return Path(tempfile.gettempdir()) / f"hooklab-{uid}" / "serve.json"
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import hooklab
+
+    stack = hooklab.start(seed=args.seed, clock="real", data_dir=args.data_dir)
+    state = _state_file()
+    state.parent.mkdir(mode=0o700, exist_ok=True)
+    state.write_text(json.dumps({"urls": stack.urls, "token": stack.keys["inspector"], "pid": os.getpid()}))
+    state.chmod(0o600)
+    print("hooklab stack running (Ctrl-C stops it)\n")
+    for name, url in stack.urls.items():
+        print(f"  {name:<10} {url}")
+    print(f"\n  webhook endpoint  POST {stack.urls['receiver']}/webhooks")
+    print(f"  signing secret    {stack.secret}")
+    for name, key in stack.keys.items():
+        print(f"  {name + ' key':<17} {key}")
+    print(f"\n  try: hooklab fire newsletter.subscribed --field email=ana@example.com", flush=True)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+        state.unlink(missing_ok=True)
+        print("\nstopped", flush=True)
+    return 0
+
+
+def _parse_field(text: str) -> tuple[str, object]:
+    key, sep, raw = text.partition("=")
+    if not sep or not key:
+        raise SystemExit(f"hooklab fire: --field takes key=value, not {text!r}")
+    try:
+        return key, json.loads(raw)  # numbers, booleans, lists
+    except json.JSONDecodeError:
+        return key, raw
+
+
+def cmd_fire(args: argparse.Namespace) -> int:
+    state = _state_file()
+    if not state.exists():
+        print("hooklab fire: no running stack found; start one with `hooklab serve` in another terminal",
+              file=sys.stderr)
+        return 2
+    info = json.loads(state.read_text())
+    fields = dict(_parse_field(f) for f in args.field)
+    try:
+        r = requests.post(info["urls"]["inspector"] + "/api/events", json={"type": args.type, "fields": fields},
+                          headers={"X-Hooklab-Token": info["token"]}, timeout=10)
+    except requests.ConnectionError:
+        print("hooklab fire: the stack in serve.json is not answering; is `hooklab serve` still running?",
+              file=sys.stderr)
+        return 2
+    body = r.json()
+    if r.status_code >= 400:
+        print(f"hooklab fire: {body.get('error')}", file=sys.stderr)
+        return 1
+    print(body["id"])
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Check the install end to end: imports, a stack, one signed webhook to the CRM."""
+    ok = True
+
+    def check(label: str, fn) -> None:
+        nonlocal ok
+        try:
+            detail = fn()
+            print(f"  ok    {label}" + (f": {detail}" if detail else ""))
+        except Exception as e:  # doctor reports, it does not crash
+            ok = False
+            print(f"  FAIL  {label}: {type(e).__name__}: {e}")
+
+    print(f"hooklab doctor (Python {platform.python_version()})")
+    check("Python 3.11 or newer", lambda: None if sys.version_info >= (3, 11) else 1 / 0)
+    for mod in ("flask", "requests", "faker", "jsonschema", "pandas", "matplotlib"):
+        check(f"import {mod}", lambda m=mod: __import__(m).__version__)
+
+    def roundtrip() -> str:
+        import hooklab
+
+        with hooklab.start(seed=1, clock="virtual") as stack:
+            stack.fire("newsletter.subscribed", email="doctor@example.com")
+            stack.wait(timeout=30)
+            n = len(stack.crm.contacts())
+            if n != 1:
+                raise RuntimeError(f"expected 1 CRM contact, found {n}")
+            return f"signed webhook reached the CRM ({stack.deliveries()['latency_ms'].iloc[0]} ms)"
+
+    check("stack round trip", roundtrip)
+    print("all good" if ok else "something is wrong: see FAIL lines above")
+    return 0 if ok else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="hooklab", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("serve", help="run the stack in the foreground, print its URLs and secret")
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--data-dir", default=None, help="keep the SQLite files here")
+    p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("fire", help="fire an event into a running `hooklab serve`")
+    p.add_argument("type", help="event type, e.g. newsletter.subscribed")
+    p.add_argument("--field", action="append", default=[], metavar="KEY=VALUE")
+    p.set_defaults(func=cmd_fire)
+    p = sub.add_parser("doctor", help="check that this install works")
+    p.set_defaults(func=cmd_doctor)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,349 @@
+"""The webhook sender: subscriptions, fan-out, signed attempts, retries, dead letters.
+
+Every event becomes one *message*; each subscription whose filter matches gets a
+*delivery* of it, and each try of a delivery is an *attempt*, logged with its
+times, status and latency. The deliveries table is the durable queue: a stack
+started again on the same data folder resumes what was pending.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import itertools
+import json
+import logging
+import random
+import socket
+import threading
+import time
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+import pandas as pd
+import requests
+
+from ..clock import Clock
+from ..errors import ConfigError, StackError
+from ..faults import Faults
+from ..signing import generate_secret, sign_headers
+from ..store import Store
+from .queue import JobQueue
+from .retry import DEFAULT_SCHEDULE, classify, next_delay, parse_retry_after
+
+__all__ = ["Dispatcher", "SCHEMA"]
+
+log = logging.getLogger("hooklab.dispatcher")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS subscriptions (
+    id TEXT PRIMARY KEY, name TEXT, url TEXT NOT NULL, secret TEXT NOT NULL,
+    types TEXT NOT NULL, enabled INTEGER NOT NULL DEFAULT 1, disabled_reason TEXT,
+    created_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS messages (
+    id TEXT PRIMARY KEY, type TEXT NOT NULL, body TEXT NOT NULL, created_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS deliveries (
+    message_id TEXT NOT NULL, subscription_id TEXT NOT NULL,
+    status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at REAL,
+    trigger TEXT NOT NULL DEFAULT 'event', updated_at REAL NOT NULL,
+    PRIMARY KEY (message_id, subscription_id));
+CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries (status);
+CREATE TABLE IF NOT EXISTS attempts (
+    id INTEGER PRIMARY KEY, message_id TEXT NOT NULL, subscription_id TEXT NOT NULL,
+    attempt INTEGER NOT NULL, trigger TEXT NOT NULL, scheduled_at REAL, sent_at REAL NOT NULL,
+    finished_at REAL NOT NULL, status_code INTEGER, error TEXT, latency_ms REAL NOT NULL,
+    outcome TEXT NOT NULL, request_headers TEXT NOT NULL, response_body TEXT);
+CREATE INDEX IF NOT EXISTS attempts_message ON attempts (message_id);
+"""
+
+#: Delivery states. ``failed``: refused for good (4xx); ``dead``: retries ran out.
+FINAL = ("delivered", "failed", "dead", "disabled")
+
+
+class Dispatcher:
+    """Sends signed webhooks to subscriptions and retries them on a schedule."""
+
+    def __init__(self, store: Store, clock: Clock, faults: Faults, *, seed: int | None = None,
+                 sequence: "itertools.count[int] | None" = None, timeout: float = 5.0,
+                 schedule: tuple[float, ...] = DEFAULT_SCHEDULE, jitter: float = 0.2,
+                 workers: int = 4, service_of: Callable[[str], str | None] = lambda url: None,
+                 on_alert: Callable[[str, str], None] | None = None,
+                 allow_private: bool = False) -> None:
+        if timeout <= 0:
+            raise ConfigError(f"timeout must be a positive number of seconds, not {timeout!r}")
+        self.store, self.clock, self.faults = store, clock, faults
+        self.timeout, self.schedule, self.jitter = timeout, tuple(schedule), jitter
+        self.allow_private = allow_private
+        self._service_of = service_of
+        self._on_alert = on_alert
+        self._rng = random.Random(f"{seed}:dispatcher") if seed is not None else random.Random()
+        self._rng_lock = threading.Lock()
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._sessions_lock = threading.Lock()
+        store.execute("SELECT 1")  # fail early if the store is closed
+        self.queue = JobQueue("dispatcher", clock, self._attempt, sequence or itertools.count(),
+                              workers=workers)
+        for row in store.all("SELECT message_id, subscription_id, next_attempt_at FROM deliveries "
+                             "WHERE status IN ('pending', 'retrying') ORDER BY next_attempt_at"):
+            self.queue.push(row["next_attempt_at"], (row["message_id"], row["subscription_id"]))
+
+    # -- subscriptions --------------------------------------------------------
+
+    def subscribe(self, url: str, *, secret: str | None = None, types: str | list[str] = "*",
+                  name: str | None = None, sub_id: str | None = None) -> dict:
+        """Add an endpoint; ``types`` is ``"*"`` or a list of event types (``"order.*"`` ok)."""
+        self.check_url(url)
+        if isinstance(types, str):
+            types = [types]
+        if not types or not all(isinstance(t, str) and t for t in types):
+            raise ConfigError(f"types must be '*' or a list of event types, not {types!r}")
+        with self._rng_lock:
+            sub_id = sub_id or "sub_" + "".join(self._rng.choices("0123456789abcdefghjkmnpqrstvwxyz", k=16))
+            secret = secret or generate_secret(self._rng)
+        self.store.execute(
+            "INSERT INTO subscriptions (id, name, url, secret, types, created_at) VALUES (?,?,?,?,?,?)",
+            (sub_id, name or sub_id, url, secret, json.dumps(types), self.clock.now()))
+        return {"id": sub_id, "name": name or sub_id, "url": url, "types": types, "secret": secret}
+
+    def check_url(self, url: str) -> None:
+        """Refuse what a webhook sender must not call: non-HTTP, private and link-local hosts.
+
+        A sender that posts wherever a customer points it can be used to reach its own
+        internal network (SSRF). Loopback is allowed: the whole course runs on it.
+        """
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"a webhook URL must be http(s)://host/..., not {url!r}")
+        try:
+            infos = socket.getaddrinfo(parts.hostname, None)
+        except socket.gaierror:
+            raise ConfigError(f"cannot resolve the host of {url!r}") from None
+        for info in infos:
+            ip = ipaddress.ip_address(info[4][0])
+            if ip.is_loopback:
+                continue
+            if (ip.is_private or ip.is_link_local or ip.is_reserved or ip.is_multicast) \
+                    and not self.allow_private:
+                raise ConfigError(
+                    f"refusing {url!r}: {ip} is a private or link-local address; a sender that "
+                    "calls internal addresses can be abused to reach its own network (SSRF)")
+
+    def set_enabled(self, sub_id: str, enabled: bool, reason: str | None = None) -> None:
+        cur = self.store.execute("UPDATE subscriptions SET enabled=?, disabled_reason=? WHERE id=?",
+                                 (int(enabled), None if enabled else reason, sub_id))
+        if cur.rowcount == 0:
+            raise ConfigError(f"no subscription {sub_id!r}")
+
+    def subscription(self, sub_id: str) -> dict | None:
+        row = self.store.one("SELECT * FROM subscriptions WHERE id=?", (sub_id,))
+        if row:
+            row["types"] = json.loads(row["types"])
+        return row
+
+    # -- sending --------------------------------------------------------------
+
+    @staticmethod
+    def _matches(types: list[str], event_type: str) -> bool:
+        return any(t == "*" or t == event_type or (t.endswith(".*") and event_type.startswith(t[:-1]))
+                   for t in types)
+
+    def send(self, msg_id: str, event_type: str, body: str) -> int:
+        """Queue ``body`` (the exact JSON text to sign) for every matching subscription."""
+        now = self.clock.now()
+        subs = [s for s in self.store.all("SELECT id, url, types FROM subscriptions WHERE enabled=1")
+                if self._matches(json.loads(s["types"]), event_type)]
+        jobs = []
+        with self.store.transaction():
+            self.store.execute("INSERT INTO messages (id, type, body, created_at) VALUES (?,?,?,?)",
+                               (msg_id, event_type, body, now))
+            for s in subs:
+                service = self._service_of(s["url"])
+                due = now + (self.faults.delay(service) if service else 0.0)
+                self.store.execute(
+                    "INSERT INTO deliveries (message_id, subscription_id, status, next_attempt_at, "
+                    "updated_at) VALUES (?,?,'pending',?,?)", (msg_id, s["id"], due, now))
+                jobs.append((due, (msg_id, s["id"])))
+        for due, key in jobs:
+            self.queue.push(due, key)
+        return len(jobs)
+
+    def replay(self, msg_id: str, subscription: str | None = None, trigger: str = "replay") -> int:
+        """Send a message again (same id: a receiver that deduplicates ignores it)."""
+        rows = self.store.all("SELECT subscription_id FROM deliveries WHERE message_id=?"
+                              + (" AND subscription_id=?" if subscription else ""),
+                              (msg_id, subscription) if subscription else (msg_id,))
+        if not rows:
+            raise StackError(f"no message {msg_id!r} was sent" + (f" to {subscription}" if subscription else "")
+                             + "; see stack.events() for the ids")
+        now = self.clock.now()
+        for r in rows:
+            self.store.execute("UPDATE deliveries SET status='pending', next_attempt_at=?, trigger=?, "
+                               "updated_at=? WHERE message_id=? AND subscription_id=?",
+                               (now, trigger, now, msg_id, r["subscription_id"]))
+            self.queue.push(now, (msg_id, r["subscription_id"]))
+        return len(rows)
+
+    def recover(self, since: float, until: float | None = None, subscription: str | None = None) -> list[str]:
+        """Send again every message that failed or died, created in ``[since, until)``."""
+        until = self.clock.now() + 1 if until is None else until
+        rows = self.store.all(
+            "SELECT d.message_id, d.subscription_id FROM deliveries d JOIN messages m ON m.id=d.message_id "
+            "WHERE d.status IN ('failed', 'dead') AND m.created_at >= ? AND m.created_at < ?"
+            + (" AND d.subscription_id=?" if subscription else "") + " ORDER BY m.created_at, m.id",
+            (since, until, subscription) if subscription else (since, until))
+        for r in rows:
+            self.replay(r["message_id"], r["subscription_id"], trigger="recover")
+        return [r["message_id"] for r in rows]
+
+    # -- one attempt ----------------------------------------------------------
+
+    @property
+    def _session(self) -> requests.Session:
+        s = getattr(self._local, "session", None)
+        if s is None:
+            s = self._local.session = requests.Session()
+            s.headers["User-Agent"] = "hooklab-dispatcher/0.1"
+            with self._sessions_lock:
+                self._sessions.append(s)
+        return s
+
+    def _attempt(self, key: tuple[str, str]) -> None:
+        msg_id, sub_id = key
+        d = self.store.one("SELECT d.*, m.type, m.body, s.url, s.secret, s.enabled FROM deliveries d "
+                           "JOIN messages m ON m.id=d.message_id JOIN subscriptions s ON s.id=d.subscription_id "
+                           "WHERE d.message_id=? AND d.subscription_id=?", (msg_id, sub_id))
+        if d is None or d["status"] in FINAL:
+            return
+        if not d["enabled"]:
+            self._finish(d, "disabled", None)
+            return
+        number = d["attempts"] + 1
+        service = self._service_of(d["url"])
+        wire = self.faults.wire(service) if service else None
+        sent = self.clock.now()
+        headers = sign_headers(d["secret"], msg_id, int(sent), d["body"])
+        body = d["body"].encode()
+        if wire and wire.corrupt:  # after signing, as a faulty network would
+            body = body.replace(b'"', b"'", 1)
+        status, error, text, retry_after = None, None, None, None
+        t0 = time.perf_counter()
+        try:
+            r = self._session.post(d["url"], data=body, headers=headers, timeout=self.timeout,
+                                   allow_redirects=False)
+            status, text = r.status_code, r.text[:2000]
+            retry_after = parse_retry_after(r.headers.get("Retry-After"), self.clock.now())
+        except requests.Timeout:
+            error = "timeout"
+        except requests.ConnectionError:
+            error = "connection"
+        except requests.RequestException as e:
+            error = type(e).__name__
+        if wire and wire.copies > 1:  # the network delivers it twice; the sender never knows
+            try:
+                self._session.post(d["url"], data=body, headers=headers, timeout=self.timeout)
+            except requests.RequestException:
+                pass
+        elapsed = (self.clock.now() - sent) if self.clock.virtual else (time.perf_counter() - t0)
+        if self.clock.virtual and elapsed >= self.timeout:
+            # On a virtual clock a hang is simulated: the answer came, but too late.
+            status, error, text, elapsed = None, "timeout", None, self.timeout
+        finished = sent + elapsed
+        verdict = classify(status)
+        if status is not None and 300 <= status < 400:
+            error = "redirect (not followed)"
+        elif status is not None and verdict != "delivered":
+            error = f"HTTP {status}"
+        outcome = verdict
+        delay = None
+        if verdict == "retry":
+            with self._rng_lock:
+                delay = next_delay(self.schedule, number, self._rng, self.jitter, retry_after)
+            outcome = "dead" if delay is None else "retrying"
+        elif verdict == "fail":
+            outcome = "failed"
+        elif verdict == "disable":
+            outcome = "disabled"
+        self.store.execute(
+            "INSERT INTO attempts (message_id, subscription_id, attempt, trigger, scheduled_at, sent_at, "
+            "finished_at, status_code, error, latency_ms, outcome, request_headers, response_body) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (msg_id, sub_id, number, d["trigger"], d["next_attempt_at"], sent, finished, status, error,
+             round(elapsed * 1000, 1), outcome, json.dumps(headers), text))
+        if outcome == "retrying":
+            due = finished + delay
+            self.store.execute("UPDATE deliveries SET status='retrying', attempts=?, next_attempt_at=?, "
+                               "updated_at=? WHERE message_id=? AND subscription_id=?",
+                               (number, due, finished, msg_id, sub_id))
+            self.queue.push(due, key)
+            return
+        d["attempts"] = number
+        self._finish(d, outcome, finished)
+        if outcome == "disabled":
+            self.set_enabled(sub_id, False, f"endpoint answered 410 Gone at attempt {number}")
+            self._alert(f"subscription {sub_id} disabled: {d['url']} answered 410 Gone")
+        elif outcome == "dead":
+            self._alert(f"message {msg_id} ({d['type']}) to {sub_id} is dead after {number} attempts "
+                        f"(last error: {error})")
+
+    def _finish(self, d: dict, status: str, when: float | None) -> None:
+        self.store.execute("UPDATE deliveries SET status=?, attempts=?, next_attempt_at=NULL, updated_at=? "
+                           "WHERE message_id=? AND subscription_id=?",
+                           (status, d["attempts"], when or self.clock.now(), d["message_id"],
+                            d["subscription_id"]))
+
+    def _alert(self, text: str) -> None:
+        log.info("alert: %s", text)
+        if self._on_alert:
+            try:
+                self._on_alert("alerts", text)
+            except Exception as e:  # an alert that cannot be posted must not stop deliveries
+                log.debug("could not post alert: %s", e)
+
+    def stop(self) -> None:
+        self.queue.stop()
+        with self._sessions_lock:
+            for s in self._sessions:
+                s.close()
+            self._sessions.clear()
+
+    # -- looking inside -------------------------------------------------------
+
+    def attempts(self) -> pd.DataFrame:
+        """One row per attempt, oldest first."""
+        cols = ["event_id", "type", "subscription", "attempt", "trigger", "scheduled_at", "sent_at",
+                "finished_at", "status_code", "error", "latency_ms", "outcome"]
+        df = pd.DataFrame(self.store.all(
+            "SELECT a.message_id AS event_id, m.type, a.subscription_id AS subscription, a.attempt, a.trigger, "
+            "a.scheduled_at, a.sent_at, a.finished_at, a.status_code, a.error, a.latency_ms, a.outcome "
+            "FROM attempts a JOIN messages m ON m.id=a.message_id ORDER BY a.id"), columns=cols)
+        df["status_code"] = df["status_code"].astype("Int64")
+        for col in ("scheduled_at", "sent_at", "finished_at"):
+            df[col] = pd.to_datetime(df[col], unit="s", utc=True).dt.round("ms")
+        return df
+
+    def deliveries(self, status: str | None = None) -> pd.DataFrame:
+        """One row per (message, subscription): where each delivery stands now."""
+        cols = ["event_id", "type", "subscription", "status", "attempts", "next_attempt_at", "created_at"]
+        df = pd.DataFrame(self.store.all(
+            "SELECT d.message_id AS event_id, m.type, d.subscription_id AS subscription, d.status, d.attempts, "
+            "d.next_attempt_at, m.created_at FROM deliveries d JOIN messages m ON m.id=d.message_id"
+            + (" WHERE d.status=?" if status else "") + " ORDER BY m.created_at, m.rowid",
+            (status,) if status else ()), columns=cols)
+        for col in ("next_attempt_at", "created_at"):
+            df[col] = pd.to_datetime(df[col], unit="s", utc=True).dt.round("ms")
+        return df
+
+    def subscriptions(self) -> pd.DataFrame:
+        """Subscriptions, with the secret redacted (``stack.secret`` has the default one)."""
+        rows = self.store.all("SELECT id, name, url, types, enabled, disabled_reason FROM subscriptions "
+                              "ORDER BY created_at, id")
+        return pd.DataFrame([{**r, "types": json.loads(r["types"]), "enabled": bool(r["enabled"])} for r in rows],
+                            columns=["id", "name", "url", "types", "enabled", "disabled_reason"])
+
+    def attempt_detail(self, attempt_id: int) -> dict | None:
+        """Everything about one attempt: request headers (signature included), body, response."""
+        row = self.store.one("SELECT a.*, m.type, m.body FROM attempts a JOIN messages m ON m.id=a.message_id "
+                             "WHERE a.id=?", (attempt_id,))
+        if row:
+            row["request_headers"] = json.loads(row["request_headers"])
+        return row

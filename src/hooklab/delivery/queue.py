@@ -1,0 +1,117 @@
+"""A queue of jobs that fall due at a given time, driven by threads or by a pump.
+
+On the real clock, worker threads take jobs as they fall due. On the virtual
+clock no thread runs: :meth:`Stack.wait` pumps the earliest job of all queues,
+moving the clock to its due time, so a seeded run happens in one order only.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import threading
+from typing import Any, Callable, Hashable
+
+from ..clock import Clock
+
+__all__ = ["JobQueue"]
+
+log = logging.getLogger("hooklab.queue")
+
+
+class JobQueue:
+    """Jobs ``(due, key)`` run by ``run(key)``; keys are unique while queued."""
+
+    def __init__(self, name: str, clock: Clock, run: Callable[[Hashable], Any],
+                 sequence: "itertools.count[int]", workers: int = 2) -> None:
+        self.name = name
+        self.clock = clock
+        self._run = run
+        self._seq = sequence  # shared by all queues of a stack: one total order
+        self._heap: list[tuple[float, int, Hashable]] = []
+        self._queued: set[Hashable] = set()
+        self._cond = threading.Condition()
+        self.in_flight = 0
+        self._stopped = False
+        self._threads: list[threading.Thread] = []
+        if not clock.virtual:
+            for i in range(workers):
+                t = threading.Thread(target=self._work, name=f"hooklab-{name}-{i}", daemon=True)
+                t.start()
+                self._threads.append(t)
+
+    def push(self, due: float, key: Hashable) -> None:
+        with self._cond:
+            if key in self._queued:
+                return
+            self._queued.add(key)
+            heapq.heappush(self._heap, (due, next(self._seq), key))
+            self._cond.notify()
+
+    def __len__(self) -> int:
+        return len(self._heap)
+
+    @property
+    def idle(self) -> bool:
+        with self._cond:
+            return not self._heap and self.in_flight == 0
+
+    def peek(self) -> tuple[float, int] | None:
+        """``(due, seq)`` of the next job, or None."""
+        with self._cond:
+            return self._heap[0][:2] if self._heap else None
+
+    def next_due(self) -> float | None:
+        head = self.peek()
+        return head[0] if head else None
+
+    def run_next(self) -> None:
+        """Pop the earliest job, whatever its due time, and run it here (virtual pump)."""
+        with self._cond:
+            due, _, key = heapq.heappop(self._heap)
+            self._queued.discard(key)
+            self.in_flight += 1
+        try:
+            self.clock.advance_to(due)  # type: ignore[attr-defined]
+            self._safe_run(key)
+        finally:
+            with self._cond:
+                self.in_flight -= 1
+
+    def _safe_run(self, key: Hashable) -> None:
+        try:
+            self._run(key)
+        except Exception:  # a job must never kill its worker
+            log.exception("job %r of %s failed", key, self.name)
+
+    def _work(self) -> None:
+        while True:
+            with self._cond:
+                while True:
+                    if self._stopped:
+                        return
+                    if self._heap:
+                        wait = self._heap[0][0] - self.clock.now()
+                        if wait <= 0:
+                            _, _, key = heapq.heappop(self._heap)
+                            self._queued.discard(key)
+                            self.in_flight += 1
+                            break
+                        self._cond.wait(min(wait, 1.0))
+                    else:
+                        self._cond.wait()
+            try:
+                self._safe_run(key)
+            finally:
+                with self._cond:
+                    self.in_flight -= 1
+                    self._cond.notify_all()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        with self._cond:
+            self._stopped = True
+            self._cond.notify_all()
+        for t in self._threads:
+            t.join(timeout)
+        self._threads.clear()

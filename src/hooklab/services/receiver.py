@@ -1,0 +1,225 @@
+"""The integration endpoint: verify, deduplicate, validate, persist, answer; route later.
+
+``POST /webhooks`` is the lean acknowledge path: it checks the signature and the
+timestamp window, drops a repeated ``webhook-id``, validates the event against
+the catalog, stores it in the inbox and answers ``202``. Handlers that update
+the CRM, the email platform and the notifier run afterwards, from the inbox,
+with their own retries, so a slow CRM never makes the sender time out.
+
+Answers: 202 accepted (or ignored: unknown event type, stored but not routed),
+200 duplicate, 400 not JSON, 401 signature or timestamp check failed,
+413 body over 1 MB, 415 not JSON content, 422 event does not match the catalog.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import random
+import threading
+from typing import Any, Callable
+
+import pandas as pd
+from flask import Flask, jsonify, request
+
+from .. import catalog
+from ..clock import Clock
+from ..errors import ConfigError, EventValidationError, SignatureError
+from ..signing import verify
+from ..store import Store
+from ..delivery.queue import JobQueue
+from ..delivery.retry import next_delay
+from .base import ApiError, make_app
+
+__all__ = ["Receiver", "SCHEMA", "HANDLER_SCHEDULE"]
+
+log = logging.getLogger("hooklab.receiver")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS inbox (
+    id TEXT PRIMARY KEY, type TEXT NOT NULL, body TEXT NOT NULL, received_at REAL NOT NULL,
+    status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_try_at REAL,
+    processed_at REAL, last_error TEXT);
+CREATE INDEX IF NOT EXISTS inbox_status ON inbox (status);
+CREATE TABLE IF NOT EXISTS rejections (
+    id INTEGER PRIMARY KEY, received_at REAL NOT NULL, webhook_id TEXT, status INTEGER NOT NULL,
+    outcome TEXT NOT NULL, detail TEXT);
+"""
+
+#: Delays before each handler run: a failing downstream call is retried in-house.
+HANDLER_SCHEDULE: tuple[float, ...] = (0, 1, 5, 30, 120, 600, 1800, 3600)
+
+Handler = Callable[[dict], Any]
+
+
+class Receiver:
+    """The receiving side of the integration; ``app`` is its Flask app."""
+
+    def __init__(self, store: Store, clock: Clock, secrets: list[str], handlers: dict[str, Handler], *,
+                 seed: int | None = None, sequence: "itertools.count[int] | None" = None,
+                 workers: int = 2, tolerance: float = 300, dedup: bool = True) -> None:
+        self.store, self.clock = store, clock
+        self.secrets = list(secrets)  # several during a secret rotation
+        self.tolerance = tolerance
+        self.dedup = dedup
+        self._defaults = dict(handlers)
+        self._custom: dict[str, Handler] = {}
+        self._rng = random.Random(f"{seed}:receiver") if seed is not None else random.Random()
+        self._lock = threading.Lock()
+        self.queue = JobQueue("receiver", clock, self._process, sequence or itertools.count(), workers=workers)
+        for row in store.all("SELECT id, next_try_at FROM inbox WHERE status IN ('received', 'retrying') "
+                             "ORDER BY next_try_at"):
+            self.queue.push(row["next_try_at"], row["id"])
+        self.app = self._create_app()
+
+    # -- handlers -------------------------------------------------------------
+
+    def on(self, event_type: str) -> Callable[[Handler], Handler]:
+        """Register ``fn(event)`` for ``event_type``, replacing the built-in handler.
+
+        ``event`` is the envelope with its ``id`` added: ``{"id", "type", "timestamp", "data"}``.
+
+        >>> @stack.receiver.on("order.completed")  # doctest: +SKIP
+        ... def record_order(event):
+        ...     stack.crm.put_order(event["data"]["order_id"], ...)
+        """
+        catalog.get(event_type)  # a typo in the type fails here, with a suggestion
+
+        def register(fn: Handler) -> Handler:
+            if not callable(fn):
+                raise ConfigError(f"a handler must be a function taking the event, not {fn!r}")
+            self._custom[event_type] = fn
+            return fn
+
+        return register
+
+    def reset_handlers(self) -> None:
+        """Forget learners' handlers; the built-in ones apply again."""
+        self._custom.clear()
+
+    def handler_for(self, event_type: str) -> Handler | None:
+        return self._custom.get(event_type) or self._defaults.get(event_type)
+
+    # -- the acknowledge path -------------------------------------------------
+
+    def _create_app(self) -> Flask:
+        app = make_app("receiver", public=("/",))
+
+        @app.get("/health")
+        def health():
+            return jsonify(ok=True, service="receiver")
+
+        @app.post("/webhooks")
+        def webhooks():
+            if request.mimetype != "application/json":
+                raise ApiError(415, f"unsupported content type {request.mimetype or '(none)'!r}",
+                               "webhooks carry JSON: send Content-Type: application/json")
+            body = request.get_data(cache=False)
+            try:
+                event = verify(self.secrets, request.headers, body, tolerance=self.tolerance,
+                               now=self.clock.now())
+            except SignatureError as e:
+                self._log_request(None, 401, "rejected", str(e))
+                raise ApiError(401, f"signature check failed: {e}",
+                               "sign id.timestamp.body with the subscription's secret") from None
+            except EventValidationError as e:
+                self._log_request(request.headers.get("webhook-id"), 400, "rejected", str(e))
+                raise ApiError(400, str(e)) from None
+            msg_id = request.headers["webhook-id"]
+            known = isinstance(event, dict) and catalog.is_known(event.get("type"))
+            if known or not isinstance(event, dict) or "type" not in event:
+                try:
+                    catalog.validate(event)
+                except EventValidationError as e:
+                    self._log_request(msg_id, 422, "rejected", str(e))
+                    raise ApiError(422, str(e), "check the event against the catalog "
+                                   "(hooklab.catalog.EVENT_TYPES)") from None
+            status = "received" if known else "ignored"
+            now = self.clock.now()
+            text = body.decode()
+            if self.dedup:
+                cur = self.store.execute(
+                    "INSERT OR IGNORE INTO inbox (id, type, body, received_at, status, next_try_at) "
+                    "VALUES (?,?,?,?,?,?)", (msg_id, event["type"], text, now, status, now))
+                if cur.rowcount == 0:
+                    self._log_request(msg_id, 200, "duplicate", None)
+                    return jsonify(status="duplicate", id=msg_id), 200
+                key = msg_id
+            else:  # learners switch dedup off to watch duplicates reach the CRM
+                key = f"{msg_id}#{self.store.scalar('SELECT count(*) FROM inbox')}"
+                self.store.execute(
+                    "INSERT INTO inbox (id, type, body, received_at, status, next_try_at) VALUES (?,?,?,?,?,?)",
+                    (key, event["type"], text, now, status, now))
+            if known:
+                self.queue.push(now, key)
+            return jsonify(status="accepted" if known else "ignored", id=msg_id), 202
+
+        return app
+
+    def _log_request(self, msg_id: str | None, status: int, outcome: str, detail: str | None) -> None:
+        self.store.execute("INSERT INTO rejections (received_at, webhook_id, status, outcome, detail) "
+                           "VALUES (?,?,?,?,?)", (self.clock.now(), msg_id, status, outcome, detail))
+
+    # -- routing, off the request path ----------------------------------------
+
+    def _process(self, key: str) -> None:
+        row = self.store.one("SELECT * FROM inbox WHERE id=?", (key,))
+        if row is None or row["status"] not in ("received", "retrying"):
+            return
+        event = json.loads(row["body"])
+        event["id"] = key.split("#")[0]
+        handler = self.handler_for(row["type"])
+        attempts = row["attempts"] + 1
+        try:
+            if handler is not None:
+                handler(event)
+        except Exception as e:  # the learner's bug or a downstream failure: retry later
+            error = f"{type(e).__name__}: {e}"[:500]
+            with self._lock:
+                delay = next_delay(HANDLER_SCHEDULE, attempts, self._rng)
+            now = self.clock.now()
+            if delay is None:
+                self.store.execute("UPDATE inbox SET status='dead', attempts=?, next_try_at=NULL, "
+                                   "last_error=? WHERE id=?", (attempts, error, key))
+                return
+            self.store.execute("UPDATE inbox SET status='retrying', attempts=?, next_try_at=?, last_error=? "
+                               "WHERE id=?", (attempts, now + delay, error, key))
+            self.queue.push(now + delay, key)
+            return
+        self.store.execute("UPDATE inbox SET status='processed', attempts=?, next_try_at=NULL, "
+                           "processed_at=? WHERE id=?", (attempts, self.clock.now(), key))
+
+    def retry_dead(self) -> int:
+        """Run the handlers again for every inbox entry that ran out of retries."""
+        now = self.clock.now()
+        keys = [r["id"] for r in self.store.all("SELECT id FROM inbox WHERE status='dead'")]
+        for key in keys:
+            self.store.execute("UPDATE inbox SET status='retrying', next_try_at=? WHERE id=?", (now, key))
+            self.queue.push(now, key)
+        return len(keys)
+
+    # -- looking inside -------------------------------------------------------
+
+    def inbox(self) -> pd.DataFrame:
+        """One row per event received: status, handler attempts, last error, times."""
+        df = pd.DataFrame(self.store.all(
+            "SELECT id, type, status, attempts, received_at, processed_at, last_error FROM inbox "
+            "ORDER BY received_at, rowid"),
+            columns=["id", "type", "status", "attempts", "received_at", "processed_at", "last_error"])
+        for col in ("received_at", "processed_at"):
+            df[col] = pd.to_datetime(df[col], unit="s", utc=True).dt.round("ms")
+        return df
+
+    def rejections(self) -> pd.DataFrame:
+        """Every request to ``/webhooks`` that was refused or was a duplicate, and why.
+
+        (Accepted requests are in :meth:`inbox`; logging them twice would slow the hot path.)
+        """
+        df = pd.DataFrame(self.store.all("SELECT * FROM rejections ORDER BY id"),
+                          columns=["id", "received_at", "webhook_id", "status", "outcome", "detail"])
+        df["received_at"] = pd.to_datetime(df["received_at"], unit="s", utc=True).dt.round("ms")
+        return df
+
+    def stop(self) -> None:
+        self.queue.stop()

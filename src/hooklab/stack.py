@@ -1,0 +1,310 @@
+"""Wire the MarTech stack together: ``hooklab.start()`` and the :class:`Stack` it returns.
+
+::
+
+    sources (signup form, shop) ──fire──▶ dispatcher ──signed POST──▶ receiver /webhooks
+                                                                        │ inbox, handlers
+                                              CRM ◀──────────┬──────────┤
+                                              email platform ◀┘          └──▶ notifier
+
+Every service listens on its own free port on 127.0.0.1 and keeps its data in
+its own SQLite file, in a private folder. Faults sit in front of each service.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import random
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+from . import catalog, monitor, sources as sources_mod
+from .clock import Clock, make_clock
+from .delivery import dispatcher as dispatcher_mod
+from .delivery.retry import DEFAULT_SCHEDULE
+from .errors import ConfigError, StackError
+from .faults import Faults
+from .services import crm, email, inspector, notifier, receiver as receiver_mod
+from .services.handlers import default_handlers
+from .services.server import ServiceServer
+from .signing import generate_secret
+from .store import Store
+
+__all__ = ["start", "Stack"]
+
+log = logging.getLogger("hooklab")
+log.addHandler(logging.NullHandler())
+
+_current: "Stack | None" = None
+_current_lock = threading.RLock()
+
+
+def start(seed: int | None = None, clock: str | Clock = "real", data_dir: str | Path | None = None, *,
+          timeout: float = 5.0, retries: bool = True, schedule: tuple[float, ...] | None = None,
+          workers: int = 4) -> "Stack":
+    """Start the whole stack in this process and return it.
+
+    ``seed`` makes generated data, ids, secrets, jitter and faults repeatable;
+    ``clock="virtual"`` makes waits between retries pass instantly (times then
+    start at 2026-01-05 09:00 UTC); ``data_dir`` keeps the SQLite files there
+    (default: a private temporary folder, removed by :meth:`Stack.stop`);
+    ``timeout`` is the sender's per-attempt timeout in seconds; ``retries=False``
+    makes one attempt only; ``schedule`` replaces the retry delays.
+
+    A second ``start()`` in the same process stops the first.
+
+    >>> stack = hooklab.start(seed=7, clock="virtual")      # doctest: +SKIP
+    >>> stack.fire("newsletter.subscribed", email="ana@example.com", name="Ana")
+    >>> stack.wait(); stack.crm.contacts()
+    """
+    global _current
+    with _current_lock:
+        if _current is not None:
+            _current.stop()
+        _current = Stack(seed=seed, clock=clock, data_dir=data_dir, timeout=timeout, retries=retries,
+                         schedule=schedule, workers=workers)
+        return _current
+
+
+class Stack:
+    """A running MarTech stack. Use :func:`start` to make one."""
+
+    SERVICES = ("receiver", "crm", "email", "notifier", "inspector")
+
+    def __init__(self, *, seed: int | None, clock: str | Clock, data_dir: str | Path | None,
+                 timeout: float, retries: bool, schedule: tuple[float, ...] | None, workers: int) -> None:
+        if schedule is None:
+            schedule = DEFAULT_SCHEDULE if retries else (0,)
+        elif not retries:
+            raise ConfigError("pass either retries=False or a schedule, not both")
+        self.seed = seed
+        self.clock = make_clock(clock)
+        self._own_dir = data_dir is None
+        self.data_dir = Path(tempfile.mkdtemp(prefix="hooklab-") if data_dir is None else data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._stores: list[Store] = []
+        self._servers: dict[str, ServiceServer] = {}
+        self._stopped = False
+        try:
+            self._build(seed, timeout, tuple(schedule), workers)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _store(self, name: str, schema: str) -> Store:
+        store = Store(self.data_dir / f"{name}.db", schema)
+        self._stores.append(store)
+        return store
+
+    def _serve(self, name: str, app: Any) -> str:
+        self._servers[name] = ServiceServer(name, self.faults.wrap(name, app) if name in self.faults_on else app)
+        return self._servers[name].url
+
+    def _build(self, seed: int | None, timeout: float, schedule: tuple[float, ...], workers: int) -> None:
+        rng = random.Random(f"{seed}:keys") if seed is not None else random.Random()
+        self.keys = {name: catalog.make_id("key", rng) for name in ("crm", "email", "notifier", "inspector")}
+        sequence = itertools.count()
+        self.faults_on = ("receiver", "crm", "email", "notifier")
+        self.faults = Faults(list(self.faults_on), self.clock, seed)
+
+        urls = {}
+        for name, module in (("crm", crm), ("email", email), ("notifier", notifier)):
+            app = module.create_app(self._store(name, module.SCHEMA), self.keys[name], self.clock)
+            urls[name] = self._serve(name, app)
+        self.crm = crm.CRM(urls["crm"], self.keys["crm"])
+        self.email = email.EmailPlatform(urls["email"], self.keys["email"])
+        self.notifier = notifier.Notifier(urls["notifier"], self.keys["notifier"])
+
+        dispatcher_store = self._store("dispatcher", dispatcher_mod.SCHEMA)
+        existing = dispatcher_store.one("SELECT secret FROM subscriptions WHERE id='sub_integration'")
+        self.secret = existing["secret"] if existing else generate_secret(rng)
+
+        self.receiver = receiver_mod.Receiver(
+            self._store("receiver", receiver_mod.SCHEMA), self.clock, [self.secret],
+            default_handlers(self.crm, self.email, self.notifier), seed=seed, sequence=sequence)
+        urls["receiver"] = self._serve("receiver", self.receiver.app)
+        ports = {urlsplit(u).port: name for name, u in urls.items()}
+
+        self.dispatcher = dispatcher_mod.Dispatcher(
+            dispatcher_store, self.clock, self.faults, seed=seed, sequence=sequence, timeout=timeout,
+            schedule=schedule, workers=workers, service_of=lambda url: ports.get(urlsplit(url).port),
+            on_alert=lambda channel, text: self.notifier.post(channel, text))
+        endpoint = urls["receiver"] + "/webhooks"
+        if existing:  # same data folder as before: the receiver has a new port
+            dispatcher_store.execute("UPDATE subscriptions SET url=? WHERE id='sub_integration'", (endpoint,))
+        else:
+            self.dispatcher.subscribe(endpoint, secret=self.secret, name="integration", sub_id="sub_integration")
+
+        self.sources = sources_mod.Sources(self._store("sources", sources_mod.SCHEMA), self.clock,
+                                           self.dispatcher.send, seed=seed)
+        urls["inspector"] = self._serve("inspector", inspector.create_app(
+            self.dispatcher, self.sources, self.keys["inspector"]))
+        self.urls = {name: urls[name] for name in self.SERVICES}
+
+    # -- the face -------------------------------------------------------------
+
+    def fire(self, event_type: str, **fields: Any) -> str:
+        """Make something happen at a source (a signup, an order...); returns the event id.
+
+        Fields you do not give are generated (seeded). The event goes out as a
+        signed webhook to every matching subscription.
+        """
+        self._check_running()
+        return self.sources.fire(event_type, **fields)
+
+    def subscribe(self, url: str, *, types: str | list[str] = "*", secret: str | None = None,
+                  name: str | None = None) -> dict:
+        """Send events (all, or only ``types``) to another endpoint too; returns the subscription."""
+        return self.dispatcher.subscribe(url, types=types, secret=secret, name=name)
+
+    @property
+    def _queues(self):
+        return (self.dispatcher.queue, self.receiver.queue)
+
+    def wait(self, timeout: float | None = None) -> "Stack":
+        """Block until every event is delivered and processed downstream (all queues idle).
+
+        On the virtual clock this runs the queued work in time order, jumping the
+        clock to each due time, so retries hours apart complete at once.
+        ``timeout`` is in real seconds (default 60).
+        """
+        self._check_running()
+        deadline = time.monotonic() + (60.0 if timeout is None else timeout)
+        while not all(q.idle for q in self._queues):
+            if time.monotonic() > deadline:
+                raise StackError(f"still busy after {timeout or 60} s: {self._backlog()}; "
+                                 "retries may be hours away: use clock='virtual' to jump ahead")
+            if self.clock.virtual:
+                self._run_next()
+            else:
+                time.sleep(0.002)
+        return self
+
+    def advance(self, seconds: float) -> "Stack":
+        """Virtual clock only: run everything due in the next ``seconds``, then stop there."""
+        self._check_running()
+        if not self.clock.virtual:
+            raise StackError("advance() moves a virtual clock; start with clock='virtual'")
+        until = self.clock.now() + seconds
+        while True:
+            due = [d for d in (q.next_due() for q in self._queues) if d is not None and d <= until]
+            if not due:
+                break
+            self._run_next()
+        self.clock.advance_to(until)
+        return self
+
+    def _run_next(self) -> None:
+        heads = [(q.peek(), q) for q in self._queues if q.peek() is not None]
+        min(heads, key=lambda h: h[0])[1].run_next()
+
+    def _backlog(self) -> str:
+        d, r = self.dispatcher.queue, self.receiver.queue
+        return f"{len(d) + d.in_flight} deliveries and {len(r) + r.in_flight} handler runs pending"
+
+    # -- what happened ---------------------------------------------------------
+
+    def deliveries(self) -> pd.DataFrame:
+        """One row per delivery attempt: times, status, error, latency, outcome."""
+        return self.dispatcher.attempts()
+
+    def events(self) -> pd.DataFrame:
+        """One row per fired event, with where its delivery stands and when handlers finished."""
+        ev = self.sources.events()
+        status = self.dispatcher.deliveries()
+        status = status[status["subscription"] == "sub_integration"][["event_id", "status", "attempts"]]
+        df = ev.merge(status.rename(columns={"event_id": "id", "status": "delivery"}), on="id", how="left")
+        return df.merge(monitor.lag(ev, self.receiver.inbox())[["id", "processed_at", "lag_s"]], on="id",
+                        how="left")
+
+    def dead_letters(self) -> pd.DataFrame:
+        """Deliveries that will not be retried any more: retries ran out, refused or disabled."""
+        df = self.dispatcher.deliveries()
+        return df[df["status"].isin(["dead", "failed", "disabled"])].reset_index(drop=True)
+
+    def replay(self, event_id: str, subscription: str | None = None) -> int:
+        """Send one event again, with the same id (a deduplicating receiver ignores a repeat)."""
+        return self.dispatcher.replay(event_id, subscription)
+
+    def recover(self, since: Any, until: Any = None) -> list[str]:
+        """Send again every failed or dead delivery of events created in ``[since, until)``.
+
+        ``since``/``until`` are datetimes, pandas Timestamps or Unix seconds.
+        """
+        return self.dispatcher.recover(_seconds(since), None if until is None else _seconds(until))
+
+    def stats(self) -> pd.DataFrame:
+        """Latency percentiles and error rate per subscription."""
+        return monitor.latency_stats(self.deliveries())
+
+    def reconcile(self) -> pd.DataFrame:
+        """Discrepancies between the sources' truth and the CRM / email platform (empty: all agree)."""
+        return monitor.reconcile(self.sources.contacts(), self.sources.orders(), self.crm.contacts(),
+                                 self.crm.orders(), self.email.subscribers())
+
+    def warning_signs(self, thresholds: monitor.Thresholds = monitor.Thresholds()) -> pd.DataFrame:
+        """Delays, frequent errors and inconsistent data, measured against thresholds."""
+        lags = monitor.lag(self.sources.events(), self.receiver.inbox())
+        return monitor.warning_signs(self.deliveries(), lags, self.reconcile(), len(self.dead_letters()),
+                                     thresholds)
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def _check_running(self) -> None:
+        if self._stopped:
+            raise StackError("this stack is stopped; start a new one with hooklab.start()")
+
+    @property
+    def running(self) -> bool:
+        return not self._stopped
+
+    def stop(self) -> None:
+        """Stop every thread and server, close every database; idempotent."""
+        global _current
+        if self._stopped:
+            return
+        self._stopped = True
+        self.clock.stopping.set()  # cut short any injected hang or latency
+        for part in ("dispatcher", "receiver"):
+            if hasattr(self, part):
+                getattr(self, part).stop()
+        for client in ("crm", "email", "notifier"):
+            if hasattr(self, client):
+                getattr(self, client).close()
+        for server in self._servers.values():
+            server.stop()
+        for store in self._stores:
+            store.close()
+        if self._own_dir:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+        with _current_lock:
+            if _current is self:
+                _current = None
+
+    def __enter__(self) -> "Stack":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        state = "running" if self.running else "stopped"
+        kind = "virtual" if self.clock.virtual else "real"
+        return f"<hooklab.Stack {state}, {kind} clock, seed={self.seed}, receiver={self.urls.get('receiver') if hasattr(self, 'urls') else None}>"
+
+
+def _seconds(value: Any) -> float:
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        return pd.Timestamp(value).timestamp()
+    except (TypeError, ValueError):
+        raise ConfigError(f"expected a datetime, a pandas Timestamp or Unix seconds, not {value!r}") from None

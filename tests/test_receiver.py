@@ -1,0 +1,121 @@
+"""The receiver over real HTTP: what it accepts, what it refuses and why, and that refusals change nothing."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+import requests
+from standardwebhooks.webhooks import Webhook
+
+from hooklab import catalog, signing
+
+
+def envelope(stack, **data):
+    d = stack.sources.factory.data("newsletter.subscribed", **data)
+    return catalog.envelope("newsletter.subscribed", d, stack.clock.now())
+
+
+def post(stack, body, headers):
+    return requests.post(stack.urls["receiver"] + "/webhooks", data=body, headers=headers, timeout=10)
+
+
+def signed(stack, body: bytes | str, msg_id="msg_test1", ts=None, secret=None):
+    ts = int(stack.clock.now()) if ts is None else ts
+    return signing.sign_headers(secret or stack.secret, msg_id, ts, body)
+
+
+def test_request_signed_by_the_official_library_is_accepted(rstack):
+    body = json.dumps(envelope(rstack, email="official@example.com"))
+    now = time.time()
+    from datetime import datetime, timezone
+
+    sig = Webhook(rstack.secret).sign("msg_official", datetime.fromtimestamp(now, tz=timezone.utc), body)
+    headers = {"webhook-id": "msg_official", "webhook-timestamp": str(int(now)), "webhook-signature": sig,
+               "content-type": "application/json"}
+    r = post(rstack, body, headers)
+    assert r.status_code == 202, r.text
+    tampered = body.replace("official@", "offician@")
+    r = post(rstack, tampered, {**headers, "webhook-id": "msg_official2"})
+    assert r.status_code == 401 and "no matching signature" in r.json()["error"]
+    rstack.wait()
+    assert rstack.crm.contacts()["email"].tolist() == ["official@example.com"]
+
+
+def test_a_hooklab_signature_verifies_with_the_official_library(rstack):
+    body = json.dumps(envelope(rstack))
+    headers = signing.sign_headers(rstack.secret, "msg_x", int(time.time()), body)
+    assert Webhook(rstack.secret).verify(body, headers) == json.loads(body)
+
+
+def test_a_repeated_webhook_id_gets_200_and_changes_nothing(vstack):
+    body = json.dumps(envelope(vstack, email="twice@example.com"))
+    first = post(vstack, body, signed(vstack, body))
+    second = post(vstack, body, signed(vstack, body))
+    assert (first.status_code, second.status_code) == (202, 200)
+    assert second.json()["status"] == "duplicate"
+    vstack.wait()
+    assert len(vstack.receiver.inbox()) == 1 and len(vstack.crm.contacts()) == 1
+
+
+def test_unknown_event_types_are_acknowledged_and_ignored(vstack):
+    body = json.dumps({"type": "invoice.paid", "timestamp": "2026-01-05T09:00:00.000Z", "data": {"x": 1}})
+    r = post(vstack, body, signed(vstack, body))
+    assert r.status_code == 202 and r.json()["status"] == "ignored"
+    vstack.wait()
+    assert vstack.receiver.inbox()["status"].tolist() == ["ignored"]
+    assert vstack.crm.contacts().empty
+
+
+def _cases(stack):
+    good = json.dumps(envelope(stack))
+    now = int(stack.clock.now())
+    sig = signed(stack, good)
+    bad_data = json.dumps({**json.loads(good), "data": {**json.loads(good)["data"], "email": "not-an-email"}})
+    return [
+        ("no headers", good, {"content-type": "application/json"}, 401, "missing required header"),
+        ("no signature", good, {k: v for k, v in sig.items() if k != "webhook-signature"}, 401, "webhook-signature"),
+        ("malformed signature", good, {**sig, "webhook-signature": "v1@@@"}, 401, "malformed"),
+        ("bad base64", good, {**sig, "webhook-signature": "v1,abc"}, 401, "signature"),
+        ("wrong secret", good, signed(stack, good, secret=signing.generate_secret()), 401, "no matching signature"),
+        ("too old", good, signed(stack, good, ts=now - 3600), 401, "too old"),
+        ("too new", good, signed(stack, good, ts=now + 3600), 401, "too new"),
+        ("bad timestamp", good, {**sig, "webhook-timestamp": "yesterday"}, 401, "malformed webhook-timestamp"),
+        ("not json", "{oops", signed(stack, "{oops"), 400, "not valid JSON"),
+        ("wrong content type", good, {**sig, "content-type": "text/plain"}, 415, "content type"),
+        ("schema invalid", bad_data, signed(stack, bad_data), 422, "data.email"),
+        ("json array", "[1, 2]", signed(stack, "[1, 2]"), 422, ""),
+        ("too large", "x" * (1024 * 1024 + 10), signed(stack, "x" * (1024 * 1024 + 10)), 413, "Too Large"),
+    ]
+
+
+CASE_IDS = ["no headers", "no signature", "malformed signature", "bad base64", "wrong secret", "too old",
+            "too new", "bad timestamp", "not json", "wrong content type", "schema invalid", "json array",
+            "too large"]
+
+
+@pytest.mark.parametrize("case", CASE_IDS)
+def test_bad_requests_get_a_clear_4xx_and_change_nothing(vstack, case):
+    name, body, headers, status, words = next(c for c in _cases(vstack) if c[0] == case)
+    r = post(vstack, body, headers)
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith("application/json")
+    assert words.lower() in r.json()["error"].lower()
+    vstack.wait()
+    assert vstack.receiver.inbox().empty and vstack.crm.contacts().empty
+
+
+def test_wrong_method_and_path_are_json_errors(vstack):
+    r = requests.get(vstack.urls["receiver"] + "/webhooks", timeout=5)
+    assert r.status_code == 405 and "error" in r.json()
+    r = requests.post(vstack.urls["receiver"] + "/nowhere", timeout=5)
+    assert r.status_code == 404 and "error" in r.json()
+
+
+def test_secret_rotation_accepts_old_and_new(vstack):
+    new = signing.generate_secret()
+    vstack.receiver.secrets.append(new)
+    body = json.dumps(envelope(vstack))
+    assert post(vstack, body, signed(vstack, body, msg_id="msg_old")).status_code == 202
+    assert post(vstack, body, signed(vstack, body, msg_id="msg_new", secret=new)).status_code == 202
