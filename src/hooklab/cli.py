@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import platform
@@ -10,6 +11,7 @@ import signal
 import sys
 import tempfile
 import threading
+from importlib import metadata
 from pathlib import Path
 
 import requests
@@ -38,7 +40,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"  signing secret    {stack.secret}")
     for name, key in stack.keys.items():
         print(f"  {name + ' key':<17} {key}")
-    print(f"\n  try: hooklab fire newsletter.subscribed --field email=ana@example.com", flush=True)
+    print("\n  try: hooklab fire newsletter.subscribed --field email=ana@example.com", flush=True)
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     try:
@@ -101,12 +103,12 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     print(f"hooklab doctor (Python {platform.python_version()})")
     check("Python 3.11 or newer", lambda: None if sys.version_info >= (3, 11) else 1 / 0)
     for mod in ("flask", "requests", "faker", "jsonschema", "pandas", "matplotlib"):
-        check(f"import {mod}", lambda m=mod: __import__(m).__version__)
+        check(f"import {mod}", lambda m=mod: (importlib.import_module(m), metadata.version(m))[1])
 
     def roundtrip() -> str:
         import hooklab
 
-        with hooklab.start(seed=1, clock="virtual") as stack:
+        with hooklab.start(seed=1) as stack:
             stack.fire("newsletter.subscribed", email="doctor@example.com")
             stack.wait(timeout=30)
             n = len(stack.crm.contacts())

@@ -16,7 +16,7 @@ import random
 import socket
 import threading
 import time
-from typing import Any, Callable
+from typing import Callable
 from urllib.parse import urlsplit
 
 import pandas as pd

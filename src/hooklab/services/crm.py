@@ -14,8 +14,6 @@ Example (``stack.crm`` is a :class:`CRM`)::
 from __future__ import annotations
 
 import json
-import math
-import reprlib
 from typing import Any
 from urllib.parse import quote
 
@@ -24,11 +22,10 @@ from flask import Blueprint, Flask, jsonify
 
 from ..clock import Clock
 from ..store import Store
-from .base import ApiError, ServiceClient, ServiceError, make_app, read_body
+from .base import ApiError, ServiceClient, ServiceError, make_app
+from .inputs import brief, check_encodable, check_fields, clean_email, ensure_schema, get_number, get_str, read_object
 
-__all__ = ["SCHEMA", "create_app", "CRM", "STAGES", "clean_email", "check_fields", "get_str",
-           "get_number", "check_encodable", "ensure_schema", "read_object",
-           "brief"]
+__all__ = ["SCHEMA", "create_app", "CRM", "STAGES"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS contacts (
@@ -63,89 +60,6 @@ SELECT c.*, ROUND(COALESCE(SUM(CASE WHEN o.status = 'completed' THEN o.total END
 FROM contacts c LEFT JOIN orders o ON o.email = c.email {where}
 GROUP BY c.email ORDER BY c.email
 """
-
-
-# -- input checks shared by the three services ---------------------------------------------
-
-def clean_email(value: Any, where: str = "email") -> str:
-    """Strip and lowercase an email; 400 unless it has one '@' with text on both sides."""
-    if not isinstance(value, str):
-        raise ApiError(400, f"{where} must be a string, not {type(value).__name__}",
-                       "send an email address like \"ana@example.com\"")
-    email = value.strip().lower()
-    local, _, domain = email.partition("@")
-    if email.count("@") != 1 or not local or not domain:
-        raise ApiError(400, f"{where} {brief(value)} is not a valid email address",
-                       "an email address has one '@' with text on both sides, like ana@example.com")
-    check_encodable(email, where)
-    return email
-
-
-def read_object(allow_form: bool = False) -> dict:
-    """:func:`read_body`, and a 400 (not a 500) for JSON nested too deeply to parse."""
-    try:
-        return read_body(allow_form)
-    except RecursionError:
-        raise ApiError(400, "the body is nested too deeply to parse", "send a flat JSON object") from None
-
-
-def check_fields(body: dict, allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> None:
-    """400 for the first unknown or missing field, naming it and the allowed ones."""
-    for key in body:
-        if key not in allowed:
-            raise ApiError(400, f"unknown field {key!r}", f"allowed fields: {', '.join(allowed)}")
-    for key in required:
-        if body.get(key) is None:
-            raise ApiError(400, f"missing required field {key!r}", f"required fields: {', '.join(required)}")
-
-
-def get_str(body: dict, key: str, max_len: int = 200, nullable: bool = False,
-            choices: tuple[str, ...] = ()) -> str | None:
-    """``body[key]`` checked as a non-empty string of at most ``max_len`` characters."""
-    value = body.get(key)
-    if value is None and nullable:
-        return None
-    if not isinstance(value, str):
-        raise ApiError(400, f"{key} must be a string, not {type(value).__name__}")
-    if choices and value not in choices:
-        raise ApiError(400, f"{key} {brief(value)} is not one of {', '.join(choices)}")
-    if not value.strip() or len(value) > max_len:
-        raise ApiError(400, f"{key} must have 1 to {max_len} characters (it has {len(value)})")
-    check_encodable(value, key)
-    return value
-
-
-def get_number(body: dict, key: str) -> float:
-    """``body[key]`` checked as a finite number (not a bool)."""
-    value = body.get(key)
-    try:
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-    except OverflowError:  # an integer too large for a float
-        ok = False
-    if not ok:
-        raise ApiError(400, f"{key} must be a finite number, not {brief(value)}")
-    return float(value)
-
-
-def check_encodable(value: Any, key: str) -> None:
-    # A lone surrogate ("\ud800") parses as JSON but cannot be stored or sent as UTF-8.
-    try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        raise ApiError(400, f"{key} contains text that is not valid Unicode (a lone surrogate)",
-                       "send UTF-8 text") from None
-
-
-def brief(value: Any) -> str:
-    return reprlib.repr(value)  # a 1 MB value must not become a 1 MB error message
-
-
-def ensure_schema(store: Store, schema: str) -> None:
-    """Run ``CREATE ... IF NOT EXISTS`` statements, so a store opened without them works."""
-    with store.transaction():
-        for statement in schema.split(";"):
-            if statement.strip():
-                store.execute(statement)
 
 
 # -- the app -------------------------------------------------------------------------------
@@ -226,8 +140,14 @@ def create_app(store: Store, api_key: str, clock: Clock) -> Flask:
     def upsert_contact(email: str, fields: dict) -> tuple[bool, list[str]]:
         """Insert or update inside the caller's transaction; returns (created, notes)."""
         now = clock.now()
-        row = store.one("SELECT lifecycle_stage FROM contacts WHERE email = ?", (email,))
+        row = store.one("SELECT lifecycle_stage, subscribed_at FROM contacts WHERE email = ?", (email,))
         notes = []
+        if row and fields.get("subscribed_at") is not None and (row["subscribed_at"] or 0) > fields["subscribed_at"]:
+            # Last writer wins by event time: a subscription change older than the one
+            # recorded arrived late (a retry overtaken by a newer event) and is ignored.
+            fields.pop("subscribed", None)
+            fields.pop("subscribed_at")
+            notes.append("subscription kept: a newer change is already recorded (subscribed_at)")
         if row and "lifecycle_stage" in fields:
             current = row["lifecycle_stage"]
             if STAGES.index(fields["lifecycle_stage"]) < STAGES.index(current):

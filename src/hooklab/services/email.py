@@ -27,7 +27,7 @@ from flask import Blueprint, Flask, jsonify, request
 from ..clock import Clock
 from ..store import Store
 from .base import ApiError, ServiceClient, ServiceError, make_app
-from .crm import brief, check_encodable, check_fields, clean_email, ensure_schema, get_str, read_object
+from .inputs import brief, check_encodable, check_fields, clean_email, ensure_schema, get_str, read_object
 
 __all__ = ["SCHEMA", "create_app", "EmailPlatform", "STATUSES", "subscriber_hash"]
 

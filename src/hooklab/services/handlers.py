@@ -42,25 +42,25 @@ def default_handlers(crm: CRM, email: EmailPlatform, notifier: Notifier) -> dict
             if e.status != 404:  # not on the list: nothing to tag
                 raise
 
-    def set_subscription(event: dict, subscribed: bool, list_id: str = "newsletter", **member) -> None:
-        """Subscribe or unsubscribe, unless a newer change was applied already.
+    def set_subscription(event: dict, subscribed: bool, list_id: str = "newsletter", member: dict | None = None,
+                         **contact) -> None:
+        """Subscribe or unsubscribe (and update the contact), unless a newer change won already.
 
         Retries reorder events: an unsubscribe retried for an hour must not be
-        undone by the subscribe it followed. The CRM remembers the event time of
-        the last change (``subscribed_at``); an older event changes nothing.
+        undone by the subscribe it followed. The CRM keeps the event time of the
+        last change (``subscribed_at``) and ignores an older one, and says so.
         """
-        d, at = event["data"], event_time(event)
-        current = crm.contact(d["email"])
-        if current and (current.get("subscribed_at") or 0) > at:
+        d = event["data"]
+        answer = crm.upsert_contact(d["email"], subscribed=subscribed, subscribed_at=event_time(event), **contact)
+        if any(note.startswith("subscription kept") for note in answer.get("notes", [])):
             return
         email.upsert_member(d["email"], status="subscribed" if subscribed else "unsubscribed",
-                            list_id=list_id, **member)
-        crm.upsert_contact(d["email"], subscribed=subscribed, subscribed_at=at)
+                            list_id=list_id, **(member or {}))
 
     def newsletter_subscribed(event: dict) -> None:
         d = event["data"]
-        crm.upsert_contact(d["email"], name=d["name"], locale=d["locale"], lifecycle_stage="subscriber")
-        set_subscription(event, True, d["list"], merge_fields=_split(d["name"]))
+        set_subscription(event, True, d["list"], {"merge_fields": _split(d["name"])},
+                         name=d["name"], locale=d["locale"], lifecycle_stage="subscriber")
         crm.add_timeline(d["email"], "newsletter", f"Subscribed to {d['list']} via {d['signup_source']}",
                          event_id=event["id"])
 
@@ -81,11 +81,13 @@ def default_handlers(crm: CRM, email: EmailPlatform, notifier: Notifier) -> dict
     def form_submitted(event: dict) -> None:
         d = event["data"]
         fields = {k: d[k] for k in ("name", "company", "job_title", "phone") if d.get(k)}
-        crm.upsert_contact(d["email"], lifecycle_stage="lead", **fields)
-        crm.add_timeline(d["email"], "form", f"Submitted {d['form_id']}", event_id=event["id"])
         if d["consent"]:
-            set_subscription(event, True, merge_fields=_split(d["name"]))
+            set_subscription(event, True, member={"merge_fields": _split(d["name"])}, lifecycle_stage="lead",
+                             **fields)
             tag(d["email"], d["form_id"])
+        else:
+            crm.upsert_contact(d["email"], lifecycle_stage="lead", **fields)
+        crm.add_timeline(d["email"], "form", f"Submitted {d['form_id']}", event_id=event["id"])
         who = d["name"] + (f" ({d['company']})" if d.get("company") else "")
         notifier.post("leads", f"New lead: {who} via {d['form_id']}")
 

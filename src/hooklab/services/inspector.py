@@ -9,6 +9,7 @@ so another web page cannot trigger them.
 from __future__ import annotations
 
 import hmac
+import json
 from typing import TYPE_CHECKING
 
 from flask import Flask, jsonify, request
@@ -67,6 +68,18 @@ def create_app(dispatcher: "Dispatcher", sources: "Sources", token: str) -> Flas
             "a.trigger, a.sent_at, a.finished_at, a.status_code, a.error, a.latency_ms, a.outcome "
             "FROM attempts a JOIN messages m ON m.id=a.message_id ORDER BY a.id")
         return jsonify(attempts=rows)
+
+    @app.get("/api/events")
+    def events():
+        """The source's event feed, for pollers: events created after ``since`` (Unix seconds)."""
+        try:
+            since = float(request.args.get("since", "0"))
+        except ValueError:
+            raise ApiError(400, f"since must be Unix seconds, not {request.args['since']!r}") from None
+        rows = sources.store.all("SELECT id, type, created_at, body FROM events WHERE created_at > ? "
+                                 "ORDER BY created_at, rowid", (since,))
+        return jsonify(events=[{"id": r["id"], "type": r["type"], "created_at": r["created_at"],
+                                "event": json.loads(r["body"])} for r in rows])
 
     @app.get("/api/attempts/<int:attempt_id>")
     def attempt(attempt_id: int):

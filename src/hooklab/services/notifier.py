@@ -20,7 +20,7 @@ from flask import Blueprint, Flask, jsonify, request
 from ..clock import Clock
 from ..store import Store
 from .base import ApiError, ServiceClient, make_app
-from .crm import check_fields, ensure_schema, get_str, read_object
+from .inputs import check_fields, ensure_schema, get_str, read_object
 
 __all__ = ["SCHEMA", "create_app", "Notifier", "DEFAULT_CHANNELS"]
 

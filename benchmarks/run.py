@@ -1,0 +1,202 @@
+"""hooklab benchmarks: ``make bench`` (or ``python benchmarks/run.py [--quick]``).
+
+Every figure is measured beside a baseline in the same run, and reported as a
+ratio, because a shared 2-core machine is noisy:
+
+- receiver throughput (verify + dedup + persist + queue, with the handlers
+  routing to CRM/email in the background) against a bare Flask endpoint on the
+  same server class; requests come from another process, rounds alternate;
+- stack start+stop, median of 30;
+- 10,000 events from source to CRM, against 10,000 bare HTTP round trips;
+- peak memory of a process running the stack, against one that only imports
+  the same libraries.
+
+Results are printed as a Markdown table and written to benchmarks/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+HERE = Path(__file__).parent
+
+
+# -- load generator: runs in a child process, so it does not share the server's GIL
+
+def _client(url: str, bodies: list[tuple[dict, bytes]], threads: int, out: "mp.Queue") -> None:
+    import threading
+
+    chunks = [bodies[i::threads] for i in range(threads)]
+    done = [0] * threads
+
+    def work(i: int) -> None:
+        s = requests.Session()
+        for headers, body in chunks[i]:
+            r = s.post(url, data=body, headers=headers, timeout=30)
+            assert r.status_code < 300, (r.status_code, r.text)
+            done[i] += 1
+        s.close()
+
+    ts = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
+    t0 = time.perf_counter()
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    out.put((sum(done), time.perf_counter() - t0))
+
+
+def _load(url: str, bodies: list, threads: int = 4) -> float:
+    """Requests per second that ``url`` sustained for ``bodies``."""
+    q: mp.Queue = mp.get_context("fork").Queue()
+    p = mp.get_context("fork").Process(target=_client, args=(url, bodies, threads, q))
+    p.start()
+    n, seconds = q.get(timeout=600)
+    p.join()
+    return n / seconds
+
+
+def _signed_bodies(stack, n: int, tag: str) -> list[tuple[dict, bytes]]:
+    from hooklab import catalog, signing
+
+    out = []
+    now = int(time.time())
+    for i in range(n):
+        data = stack.sources.factory.data("newsletter.subscribed", email=f"{tag}{i}@example.com")
+        body = json.dumps(catalog.envelope("newsletter.subscribed", data, now)).encode()
+        out.append((signing.sign_headers(stack.secret, f"msg_{tag}{i}", now, body), body))
+    return out
+
+
+def bench_receiver(n: int, rounds: int) -> dict:
+    import hooklab
+    from flask import Flask, jsonify
+
+    from hooklab.services.server import ServiceServer
+
+    bare_app = Flask("bare")
+
+    @bare_app.post("/webhooks")
+    def bare():
+        return jsonify(status="accepted"), 202
+
+    ratios, bare_rates, hook_rates = [], [], []
+    with hooklab.start(seed=1) as stack, ServiceServer("bare", bare_app) as bare_server:
+        for r in range(rounds):
+            bodies = _signed_bodies(stack, n, f"r{r}x")
+            b = _load(bare_server.url + "/webhooks", bodies)
+            h = _load(stack.urls["receiver"] + "/webhooks", bodies)
+            stack.wait(timeout=120)  # let routing finish before the next round
+            bare_rates.append(b)
+            hook_rates.append(h)
+            ratios.append(h / b)
+        assert len(stack.crm.contacts()) == n * rounds, "every accepted webhook must reach the CRM"
+    return {"bare_rps": round(statistics.median(bare_rates)), "receiver_rps": round(statistics.median(hook_rates)),
+            "ratio": round(statistics.median(ratios), 3), "rounds": rounds, "requests_per_round": n}
+
+
+def bench_start_stop(runs: int = 30) -> dict:
+    import hooklab
+
+    times = []
+    for i in range(runs):
+        t0 = time.perf_counter()
+        hooklab.start(seed=i).stop()
+        times.append(time.perf_counter() - t0)
+    return {"median_ms": round(statistics.median(times) * 1000, 1), "max_ms": round(max(times) * 1000, 1),
+            "runs": runs}
+
+
+def bench_end_to_end(n: int) -> dict:
+    import hooklab
+    from flask import Flask
+
+    from hooklab.services.server import ServiceServer
+
+    app = Flask("bare")
+    app.add_url_rule("/x", "x", lambda: "ok", methods=["POST"])
+    with ServiceServer("bare", app) as srv:  # baseline: the same number of bare HTTP round trips
+        s = requests.Session()
+        t0 = time.perf_counter()
+        for _ in range(n):
+            s.post(srv.url + "/x", data=b"{}")
+        bare = time.perf_counter() - t0
+        s.close()
+    with hooklab.start(seed=1) as stack:
+        t0 = time.perf_counter()
+        for _ in range(n):
+            stack.fire("newsletter.subscribed")
+        stack.wait(timeout=600)
+        elapsed = time.perf_counter() - t0
+        contacts = len(stack.crm.contacts())
+        assert contacts == n and stack.reconcile().empty, f"{contacts} of {n} reached the CRM"
+    return {"events": n, "seconds": round(elapsed, 2), "events_per_s": round(n / elapsed),
+            "bare_round_trips_s": round(bare, 2), "ratio_to_bare": round(elapsed / bare, 2)}
+
+
+_MEMORY_CHILD = """
+import resource, sys
+import pandas, flask, requests, faker, jsonschema, matplotlib
+if sys.argv[1] == "stack":
+    import hooklab
+    stack = hooklab.start(seed=1)
+    for _ in range(int(sys.argv[2])):
+        stack.fire("newsletter.subscribed")
+    stack.wait(timeout=300)
+    stack.crm.contacts(); stack.deliveries(); stack.reconcile()
+    stack.stop()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def bench_memory(events: int) -> dict:
+    def peak(mode: str) -> float:
+        out = subprocess.run([sys.executable, "-c", _MEMORY_CHILD, mode, str(events)], capture_output=True,
+                             text=True, check=True)
+        return int(out.stdout.strip()) / 1024  # KiB -> MiB on Linux
+
+    base, stack = peak("imports"), peak("stack")
+    return {"imports_only_mb": round(base, 1), "stack_mb": round(stack, 1), "events": events,
+            "ratio": round(stack / base, 2)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="smaller runs (a smoke test of the benchmarks)")
+    args = parser.parse_args()
+    q = args.quick
+    results = {"machine": f"{platform.machine()}, {mp.cpu_count()} cores, Python {platform.python_version()}"}
+    print("receiver throughput...", file=sys.stderr)
+    results["receiver"] = bench_receiver(n=300 if q else 2000, rounds=2 if q else 5)
+    print("start+stop...", file=sys.stderr)
+    results["start_stop"] = bench_start_stop(10 if q else 30)
+    print("end to end...", file=sys.stderr)
+    results["end_to_end"] = bench_end_to_end(1000 if q else 10_000)
+    print("memory...", file=sys.stderr)
+    results["memory"] = bench_memory(1000 if q else 10_000)
+    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    r, s, e, m = results["receiver"], results["start_stop"], results["end_to_end"], results["memory"]
+    print(f"""
+| benchmark | hooklab | baseline (same run) | ratio | target |
+|---|---|---|---|---|
+| receiver throughput, req/s | {r['receiver_rps']} | bare Flask {r['bare_rps']} | {r['ratio']}x | >= 0.8x |
+| start+stop, median of {s['runs']} | {s['median_ms']} ms | — | — | < 50 ms |
+| {e['events']:,} events source → CRM | {e['seconds']} s ({e['events_per_s']}/s) | {e['bare_round_trips_s']} s of bare round trips | {e['ratio_to_bare']}x | < 15 s |
+| peak memory, {m['events']:,} events | {m['stack_mb']} MB | imports only {m['imports_only_mb']} MB | {m['ratio']}x | < 250 MB |
+
+{results['machine']}""")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""The command line: serve in one process, fire from another, doctor."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+from hooklab import cli
+
+HOOKLAB = [sys.executable, "-m", "hooklab.cli"]
+
+
+@pytest.fixture
+def served(tmp_path):
+    env = {**os.environ, "TMPDIR": str(tmp_path)}  # a private serve.json for this test
+    proc = subprocess.Popen([*HOOKLAB, "serve", "--seed", "3"], stdout=subprocess.PIPE, text=True, env=env)
+    lines = []
+    try:
+        for line in proc.stdout:
+            lines.append(line)
+            if "try:" in line:
+                break
+        yield proc, env, "".join(lines)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=10)
+        proc.stdout.close()
+
+
+def test_serve_prints_urls_and_fire_reaches_the_crm(served, tmp_path):
+    proc, env, banner = served
+    assert "POST http://127.0.0.1:" in banner and "whsec_" in banner
+    out = subprocess.run([*HOOKLAB, "fire", "newsletter.subscribed", "--field", "email=cli@example.com",
+                          "--field", "name=Zoë São"], capture_output=True, text=True, env=env, timeout=30)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("msg_")
+    state = json.loads(next(tmp_path.glob("hooklab-*/serve.json")).read_text())
+    crm_url = state["urls"]["crm"]
+    key = banner.split("crm key")[1].split()[0]
+    for _ in range(100):
+        r = requests.get(crm_url + "/api/contacts", headers={"Authorization": f"Bearer {key}"}, timeout=5)
+        if r.json()["contacts"]:
+            break
+        time.sleep(0.05)
+    assert [(c["email"], c["name"]) for c in r.json()["contacts"]] == [("cli@example.com", "Zoë São")]
+
+
+def test_fire_with_a_bad_field_says_why(served):
+    proc, env, _ = served
+    out = subprocess.run([*HOOKLAB, "fire", "newsletter.subscribed", "--field", "email=nope"],
+                         capture_output=True, text=True, env=env, timeout=30)
+    assert out.returncode == 1 and "email" in out.stderr and "Traceback" not in out.stderr
+    out = subprocess.run([*HOOKLAB, "fire", "order.complete"], capture_output=True, text=True, env=env, timeout=30)
+    assert out.returncode == 1 and "did you mean 'order.completed'" in out.stderr
+
+
+def test_fire_without_a_running_serve_explains(tmp_path):
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    out = subprocess.run([*HOOKLAB, "fire", "newsletter.subscribed"], capture_output=True, text=True, env=env,
+                         timeout=30)
+    assert out.returncode == 2 and "hooklab serve" in out.stderr
+
+
+def test_fire_rejects_a_malformed_field():
+    with pytest.raises(SystemExit, match="key=value"):
+        cli._parse_field("novalue")
+    assert cli._parse_field("total=12.5") == ("total", 12.5)
+    assert cli._parse_field("name=Ana") == ("name", "Ana")
+
+
+def test_doctor_passes_on_this_install(capsys):
+    assert cli.main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    assert "FAIL" not in out and "signed webhook reached the CRM" in out
