@@ -208,3 +208,15 @@ def test_restart_on_the_same_data_dir_resumes_pending_deliveries(tmp_path):
 def test_secrets_are_not_in_reprs(vstack):
     text = repr(vstack) + repr(vstack.crm) + repr(vstack.dispatcher.subscriptions())
     assert vstack.secret not in text and vstack.keys["crm"] not in text
+
+
+def test_a_paused_receiver_acknowledges_and_builds_a_backlog_that_drains(vstack):
+    vstack.receiver.pause()
+    for _ in range(5):
+        vstack.fire("newsletter.subscribed")
+    vstack.wait()
+    assert (vstack.deliveries()["outcome"] == "delivered").all()
+    assert vstack.crm.contacts().empty and len(vstack.receiver.queue) == 5
+    vstack.receiver.resume()
+    vstack.wait()
+    assert len(vstack.crm.contacts()) == 5

@@ -167,7 +167,8 @@ class Stack:
 
     @property
     def _queues(self):
-        return (self.dispatcher.queue, self.receiver.queue)
+        """The queues that run (a paused one is left alone: its backlog waits for resume())."""
+        return [q for q in (self.dispatcher.queue, self.receiver.queue) if not q.paused]
 
     def wait(self, timeout: float | None = None) -> "Stack":
         """Block until every event is delivered and processed downstream (all queues idle).

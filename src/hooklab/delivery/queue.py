@@ -33,6 +33,7 @@ class JobQueue:
         self._queued: set[Hashable] = set()
         self._cond = threading.Condition()
         self.in_flight = 0
+        self.paused = False
         self._stopped = False
         self._threads: list[threading.Thread] = []
         if not clock.virtual:
@@ -91,7 +92,7 @@ class JobQueue:
                 while True:
                     if self._stopped:
                         return
-                    if self._heap:
+                    if self._heap and not self.paused:
                         wait = self._heap[0][0] - self.clock.now()
                         if wait <= 0:
                             _, _, key = heapq.heappop(self._heap)
@@ -107,6 +108,16 @@ class JobQueue:
                 with self._cond:
                     self.in_flight -= 1
                     self._cond.notify_all()
+
+    def pause(self) -> None:
+        """Stop taking jobs (those running finish); jobs keep queueing: a backlog builds."""
+        with self._cond:
+            self.paused = True
+
+    def resume(self) -> None:
+        with self._cond:
+            self.paused = False
+            self._cond.notify_all()
 
     def stop(self, timeout: float = 5.0) -> None:
         with self._cond:

@@ -190,6 +190,14 @@ class Receiver:
         self.store.execute("UPDATE inbox SET status='processed', attempts=?, next_try_at=NULL, "
                            "processed_at=? WHERE id=?", (attempts, self.clock.now(), key))
 
+    def pause(self) -> None:
+        """Keep acknowledging webhooks but stop running handlers: the inbox backlog grows."""
+        self.queue.pause()
+
+    def resume(self) -> None:
+        """Run handlers again; the backlog drains."""
+        self.queue.resume()
+
     def retry_dead(self) -> int:
         """Run the handlers again for every inbox entry that ran out of retries."""
         now = self.clock.now()
