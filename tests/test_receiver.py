@@ -86,13 +86,15 @@ def _cases(stack):
         ("wrong content type", good, {**sig, "content-type": "text/plain"}, 415, "content type"),
         ("schema invalid", bad_data, signed(stack, bad_data), 422, "data.email"),
         ("json array", "[1, 2]", signed(stack, "[1, 2]"), 422, ""),
+        ("deeply nested", "[" * 100_000 + "]" * 100_000, signed(stack, "[" * 100_000 + "]" * 100_000), 400,
+         "not valid JSON"),
         ("too large", "x" * (1024 * 1024 + 10), signed(stack, "x" * (1024 * 1024 + 10)), 413, "Too Large"),
     ]
 
 
 CASE_IDS = ["no headers", "no signature", "malformed signature", "bad base64", "wrong secret", "too old",
             "too new", "bad timestamp", "not json", "wrong content type", "schema invalid", "json array",
-            "too large"]
+            "deeply nested", "too large"]
 
 
 @pytest.mark.parametrize("case", CASE_IDS)
