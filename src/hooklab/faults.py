@@ -47,9 +47,9 @@ class FaultPolicy:
     reorder_s: float = 30.0
     corrupt_rate: float = 0.0
 
-    @property
-    def active(self) -> bool:
-        return self != FaultPolicy()
+    def __post_init__(self) -> None:
+        # Asked on every request that reaches a service: compute it once.
+        object.__setattr__(self, "active", any(getattr(self, f.name) != f.default for f in fields(self)))
 
     def describe(self) -> dict:
         """The settings that differ from no fault at all."""
