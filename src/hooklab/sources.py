@@ -156,11 +156,8 @@ class Sources:
     # -- the truth, as tables -------------------------------------------------
 
     def events(self) -> pd.DataFrame:
-        df = pd.DataFrame(self.store.all("SELECT id, type, source, created_at FROM events "
-                                         "ORDER BY created_at, rowid"),
-                          columns=["id", "type", "source", "created_at"])
-        df["created_at"] = pd.to_datetime(df["created_at"], unit="s", utc=True).dt.round("ms")
-        return df
+        return self.store.frame("SELECT id, type, source, created_at FROM events ORDER BY created_at, rowid",
+                                columns=["id", "type", "source", "created_at"], times=("created_at",))
 
     def event(self, event_id: str) -> dict:
         row = self.store.one("SELECT body FROM events WHERE id=?", (event_id,))

@@ -12,9 +12,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-__all__ = ["Store"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Store", "to_frame"]
 
 
 class Store:
@@ -68,6 +71,11 @@ class Store:
             row = self.conn.execute(sql, params).fetchone()
         return row[0] if row is not None else None
 
+    def frame(self, sql: str, params: Iterable[Any] | dict = (), *, columns: list[str],
+              times: tuple[str, ...] = ()) -> "pd.DataFrame":
+        """The rows of ``sql`` as a DataFrame; ``times`` columns (Unix seconds) become UTC datetimes."""
+        return to_frame(self.all(sql, params), columns, times)
+
     def transaction(self) -> "_Transaction":
         """``with store.transaction():`` groups statements atomically."""
         return _Transaction(self)
@@ -108,3 +116,13 @@ class _Transaction:
                 self.store.conn.execute("ROLLBACK" if exc_type else "COMMIT")
         finally:
             self.store._lock.release()
+
+
+def to_frame(rows: list[dict], columns: list[str], times: tuple[str, ...] = ()) -> "pd.DataFrame":
+    """Rows as a DataFrame with fixed columns; ``times`` (Unix seconds) become UTC datetimes, to the ms."""
+    import pandas as pd  # here: a store is useful without pandas loaded
+
+    df = pd.DataFrame(rows, columns=columns)
+    for col in times:
+        df[col] = pd.to_datetime(df[col], unit="s", utc=True).dt.round("ms")
+    return df

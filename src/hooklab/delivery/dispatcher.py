@@ -312,26 +312,22 @@ class Dispatcher:
         """One row per attempt, oldest first."""
         cols = ["event_id", "type", "subscription", "attempt", "trigger", "scheduled_at", "sent_at",
                 "finished_at", "status_code", "error", "latency_ms", "outcome"]
-        df = pd.DataFrame(self.store.all(
+        df = self.store.frame(
             "SELECT a.message_id AS event_id, m.type, a.subscription_id AS subscription, a.attempt, a.trigger, "
             "a.scheduled_at, a.sent_at, a.finished_at, a.status_code, a.error, a.latency_ms, a.outcome "
-            "FROM attempts a JOIN messages m ON m.id=a.message_id ORDER BY a.id"), columns=cols)
+            "FROM attempts a JOIN messages m ON m.id=a.message_id ORDER BY a.id",
+            columns=cols, times=("scheduled_at", "sent_at", "finished_at"))
         df["status_code"] = df["status_code"].astype("Int64")
-        for col in ("scheduled_at", "sent_at", "finished_at"):
-            df[col] = pd.to_datetime(df[col], unit="s", utc=True).dt.round("ms")
         return df
 
     def deliveries(self, status: str | None = None) -> pd.DataFrame:
         """One row per (message, subscription): where each delivery stands now."""
         cols = ["event_id", "type", "subscription", "status", "attempts", "next_attempt_at", "created_at"]
-        df = pd.DataFrame(self.store.all(
+        return self.store.frame(
             "SELECT d.message_id AS event_id, m.type, d.subscription_id AS subscription, d.status, d.attempts, "
             "d.next_attempt_at, m.created_at FROM deliveries d JOIN messages m ON m.id=d.message_id"
             + (" WHERE d.status=?" if status else "") + " ORDER BY m.created_at, m.rowid",
-            (status,) if status else ()), columns=cols)
-        for col in ("next_attempt_at", "created_at"):
-            df[col] = pd.to_datetime(df[col], unit="s", utc=True).dt.round("ms")
-        return df
+            (status,) if status else (), columns=cols, times=("next_attempt_at", "created_at"))
 
     def subscriptions(self) -> pd.DataFrame:
         """Subscriptions, with the secret redacted (``stack.secret`` has the default one)."""

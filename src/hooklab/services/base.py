@@ -20,6 +20,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..errors import HooklabError
 from ..faults import OBSERVER_HEADER
+from ..store import to_frame
 
 __all__ = ["ApiError", "make_app", "read_body", "form_to_dict", "MAX_BODY", "ServiceClient", "ServiceError"]
 
@@ -205,11 +206,7 @@ class ServiceClient:
     def frame(self, path: str, key: str, columns: list[str], time_columns: tuple[str, ...] = (),
               params: dict | None = None) -> pd.DataFrame:
         """GET ``path`` and turn ``answer[key]`` (a list of objects) into a DataFrame."""
-        rows = self.request("GET", path, params=params)[key]
-        df = pd.DataFrame(rows, columns=columns)
-        for col in time_columns:
-            df[col] = pd.to_datetime(df[col], unit="s", utc=True).dt.round("ms")
-        return df
+        return to_frame(self.request("GET", path, params=params)[key], columns, time_columns)
 
     def close(self) -> None:
         with self._lock:

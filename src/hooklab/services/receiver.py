@@ -214,23 +214,19 @@ class Receiver:
 
     def inbox(self) -> pd.DataFrame:
         """One row per event received: status, handler attempts, last error, times."""
-        df = pd.DataFrame(self.store.all(
+        return self.store.frame(
             "SELECT id, type, status, attempts, received_at, processed_at, last_error FROM inbox "
-            "ORDER BY received_at, rowid"),
-            columns=["id", "type", "status", "attempts", "received_at", "processed_at", "last_error"])
-        for col in ("received_at", "processed_at"):
-            df[col] = pd.to_datetime(df[col], unit="s", utc=True).dt.round("ms")
-        return df
+            "ORDER BY received_at, rowid",
+            columns=["id", "type", "status", "attempts", "received_at", "processed_at", "last_error"],
+            times=("received_at", "processed_at"))
 
     def rejections(self) -> pd.DataFrame:
         """Every request to ``/webhooks`` that was refused or was a duplicate, and why.
 
         (Accepted requests are in :meth:`inbox`; logging them twice would slow the hot path.)
         """
-        df = pd.DataFrame(self.store.all("SELECT * FROM rejections ORDER BY id"),
-                          columns=["id", "received_at", "webhook_id", "status", "outcome", "detail"])
-        df["received_at"] = pd.to_datetime(df["received_at"], unit="s", utc=True).dt.round("ms")
-        return df
+        return self.store.frame("SELECT * FROM rejections ORDER BY id", times=("received_at",),
+                                columns=["id", "received_at", "webhook_id", "status", "outcome", "detail"])
 
     def stop(self) -> None:
         self.queue.stop()
