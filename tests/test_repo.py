@@ -1,0 +1,30 @@
+"""Promises the repository makes about itself: the two commands, CI, Binder's copy of the pins."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pins(path: Path) -> dict[str, str]:
+    lines = [l.split("#")[0].strip() for l in path.read_text().splitlines()]
+    return dict(l.lower().split("==") for l in lines if l)
+
+
+def test_readme_gives_the_two_commands_on_lines_of_their_own():
+    lines = [l.strip() for l in (ROOT / "README.md").read_text().splitlines()]
+    assert "make lab" in lines and "make test" in lines
+
+
+def test_ci_runs_make_test():
+    script = (ROOT / ".ci/run").read_text()
+    assert re.search(r"^make test$", script, re.M)
+
+
+def test_every_dependency_is_pinned_and_binder_has_the_same_pins():
+    root = pins(ROOT / "requirements.txt")
+    assert root and all(re.fullmatch(r"\d+(\.\d+)*", v) for v in root.values())
+    assert pins(ROOT / "binder/requirements.txt") == root
+    assert (ROOT / "binder/runtime.txt").read_text().strip() == "python-3.11"
