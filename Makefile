@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test bench labs check-venv clean
+.PHONY: lab test bench labs clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "hooklab needs Python 3.11 or newer (set PYTHON=...)"'
@@ -29,3 +29,7 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info
+
+# Regenerate labs/ from solutions/ (never edit labs/ by hand).
+labs: $(STAMP)
+	$(BIN)/python -m hooklab.course.labs

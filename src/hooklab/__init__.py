@@ -11,10 +11,11 @@ The face is small: :func:`start`, :class:`Stack` and the errors. Everything else
 but not required.
 """
 
+from .course import checks
 from .errors import ConfigError, EventValidationError, HooklabError, SignatureError, StackError
 from .services.base import ServiceError
 from .stack import Stack, start
 
-__all__ = ["start", "Stack", "HooklabError", "SignatureError", "EventValidationError", "ConfigError",
+__all__ = ["start", "Stack", "checks", "HooklabError", "SignatureError", "EventValidationError", "ConfigError",
            "StackError", "ServiceError"]
 __version__ = "0.1.0"

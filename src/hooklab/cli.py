@@ -1,4 +1,4 @@
-"""``hooklab serve | fire | doctor``: the stack from a terminal, for curl and Postman users."""
+"""``hooklab serve | fire | grade | doctor``: the stack from a terminal, and grading for instructors."""
 
 from __future__ import annotations
 
@@ -121,6 +121,17 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def cmd_grade(args: argparse.Namespace) -> int:
+    from .course.grading import grade
+
+    if not Path(args.submissions).is_dir():
+        print(f"hooklab grade: {args.submissions} is not a folder of <student>/<lab>.ipynb", file=sys.stderr)
+        return 2
+    df = grade(args.submissions, args.out, feedback_dir=args.feedback, timeout=args.timeout, jobs=args.jobs)
+    print(df.to_string(index=False))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hooklab", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -132,6 +143,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("type", help="event type, e.g. newsletter.subscribed")
     p.add_argument("--field", action="append", default=[], metavar="KEY=VALUE")
     p.set_defaults(func=cmd_fire)
+    p = sub.add_parser("grade", help="grade a folder of <student>/<lab>.ipynb submissions")
+    p.add_argument("submissions")
+    p.add_argument("--out", default="grades.csv", help="the CSV to write (default grades.csv)")
+    p.add_argument("--feedback", default=None, metavar="DIR", help="write <student>.md feedback files here")
+    p.add_argument("--timeout", type=float, default=120, help="seconds per submission (default 120)")
+    p.add_argument("--jobs", type=int, default=1, help="submissions graded in parallel")
+    p.set_defaults(func=cmd_grade)
     p = sub.add_parser("doctor", help="check that this install works")
     p.set_defaults(func=cmd_doctor)
     args = parser.parse_args(argv)

@@ -309,11 +309,11 @@ class Dispatcher:
     # -- looking inside -------------------------------------------------------
 
     def attempts(self) -> pd.DataFrame:
-        """One row per attempt, oldest first."""
-        cols = ["event_id", "type", "subscription", "attempt", "trigger", "scheduled_at", "sent_at",
+        """One row per attempt, oldest first; ``attempt_id`` opens it in :meth:`attempt_detail`."""
+        cols = ["attempt_id", "event_id", "type", "subscription", "attempt", "trigger", "scheduled_at", "sent_at",
                 "finished_at", "status_code", "error", "latency_ms", "outcome"]
         df = self.store.frame(
-            "SELECT a.message_id AS event_id, m.type, a.subscription_id AS subscription, a.attempt, a.trigger, "
+            "SELECT a.id AS attempt_id, a.message_id AS event_id, m.type, a.subscription_id AS subscription, a.attempt, a.trigger, "
             "a.scheduled_at, a.sent_at, a.finished_at, a.status_code, a.error, a.latency_ms, a.outcome "
             "FROM attempts a JOIN messages m ON m.id=a.message_id ORDER BY a.id",
             columns=cols, times=("scheduled_at", "sent_at", "finished_at"))
