@@ -1,35 +1,55 @@
 """Checks that teach: each exercise's check says what was expected, what came back, and a hint.
 
-A lab's check cell calls ``hooklab.checks.check("01.2", answer)``. The check
-functions live in ``hooklab/course/labNN.py`` and register with :func:`exercise`::
+A lab's check cell calls :func:`check` with the exercise id and the learner's answers::
 
-    @exercise("01.1", points=2, title="Wasted polls")
+    hooklab.checks.check("00.2", count_contacts, stack)
+
+which prints ``✅ 00.2 Count CRM contacts — passed (1/1 points): ...`` or raises
+:class:`CheckFailed` with ``❌ 00.2 Count CRM contacts: expected ...; got .... Hint: ...``.
+
+Check functions live in ``hooklab/course/labNN.py``, one module per lab, loaded on
+first use from the id's prefix ("01.2" → ``hooklab.course.lab01``)::
+
+    @exercise("01.2", points=2, title="Wasted polls")
     def _(wasted):
-        got = wasted([[], ["e1"], []])
-        expect(got == 2, expected="2 empty polls", got=repr(got), hint="an empty poll returned no events")
-        return "you counted the empty polls"
+        polls = [[], ["evt_1"], []]
+        expect(wasted(polls) == 2, expected="2 wasted polls", got=wasted(polls), hint="...")
+        return "empty polls counted"
 """
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
+import re
+import reprlib
+import sysconfig
 import traceback
 from dataclasses import dataclass
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any, Callable, NoReturn
 
-__all__ = ["CheckFailed", "exercise", "check", "fail", "expect", "points", "registry"]
+from ..errors import HooklabError
+
+__all__ = ["check", "exercise", "fail", "expect", "points", "registry", "show", "CheckFailed",
+           "UnknownExercise", "Exercise"]
+
+_ID = re.compile(r"^(\d\d)\.\d+$")
+_HOOKLAB_DIR = str(Path(__file__).resolve().parents[1])
+_LIBRARY_DIRS = tuple({sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")})
 
 
-class CheckFailed(AssertionError):
-    """An exercise is not right yet; the message says what to fix."""
+class CheckFailed(HooklabError, AssertionError):
+    """An answer did not pass its check; the message says what was expected, what came back, and a hint."""
 
-
-class _Miss(Exception):
-    """Raised by fail(); turned into CheckFailed with the exercise's name."""
-
-    def __init__(self, expected: str, got: str, hint: str) -> None:
-        super().__init__(expected)
+    def __init__(self, message: str, expected: str | None = None, got: str | None = None,
+                 hint: str | None = None) -> None:
+        super().__init__(message)
         self.expected, self.got, self.hint = expected, got, hint
+
+
+class UnknownExercise(HooklabError, LookupError):
+    """No check is registered under this exercise id."""
 
 
 @dataclass(frozen=True)
@@ -37,73 +57,128 @@ class Exercise:
     id: str
     points: int
     title: str
-    fn: Callable[..., str]
+    fn: Callable[..., Any]
 
 
-_REGISTRY: dict[str, Exercise] = {}
+_registry: dict[str, Exercise] = {}
 
 
-def exercise(id: str, points: int, title: str) -> Callable[[Callable[..., str]], Callable[..., str]]:
-    """Register ``fn(*answers) -> pass message`` as the check of exercise ``id``."""
+def exercise(id: str, points: int, title: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register ``fn(*answers) -> pass message`` as the check of exercise ``id`` ("NN.M")."""
+    if not _ID.match(id):
+        raise ValueError(f"exercise id {id!r} should look like '01.2' (lab number, dot, exercise number)")
 
-    def register(fn: Callable[..., str]) -> Callable[..., str]:
-        _REGISTRY[id] = Exercise(id, points, title, fn)
+    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        _registry[id] = Exercise(id, int(points), title, fn)
         return fn
 
     return register
 
 
-def fail(expected: str, got: str, hint: str) -> None:
-    """Stop the check: the answer is not right."""
-    raise _Miss(expected, got, hint)
+def show(value: Any, limit: int = 120) -> str:
+    """A short, readable repr of what came back (long values are cut)."""
+    if isinstance(value, str):
+        text = repr(value)
+    else:
+        r = reprlib.Repr()
+        r.maxstring, r.maxother, r.maxlist, r.maxdict = limit, limit, 8, 8
+        text = r.repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def expect(condition: bool, *, expected: str, got: str, hint: str) -> None:
+def fail(expected: str, got: Any, hint: str | None = None) -> NoReturn:
+    """Stop the check: ``expected`` and ``got`` are shown to the learner, then the hint.
+
+    ``got`` may be any value (it is shown with :func:`show`) or a sentence (a str
+    is shown as is).
+    """
+    __tracebackhide__ = True
+    expected = str(expected)
+    got_text = got if isinstance(got, str) else show(got)
+    if not expected.lower().startswith("expected"):
+        expected = "expected " + expected
+    message = f"{expected}; got {got_text}." + (f" Hint: {hint}" if hint else "")
+    raise CheckFailed(message, expected, got_text, hint)
+
+
+def expect(condition: Any, expected: str, got: Any, hint: str | None = None) -> None:
     """:func:`fail` unless ``condition`` holds."""
+    __tracebackhide__ = True
     if not condition:
-        fail(expected, got, hint)
+        fail(expected=expected, got=got, hint=hint)
+
+
+def _lab_module(lab: str) -> str:
+    return f"{__package__}.lab{lab}"
 
 
 def _load(id: str) -> Exercise:
-    if id not in _REGISTRY:
+    if id not in _registry and (m := _ID.match(str(id))):
         try:
-            importlib.import_module(f"hooklab.course.lab{id.split('.')[0]}")
-        except ImportError:
-            pass
-    if id not in _REGISTRY:
-        known = ", ".join(sorted(_REGISTRY)) or "none loaded"
-        raise KeyError(f"no exercise {id!r}; known exercises: {known}")
-    return _REGISTRY[id]
-
-
-def points(id: str) -> int:
-    return _load(id).points
+            importlib.import_module(_lab_module(m.group(1)))
+        except ModuleNotFoundError as e:
+            if e.name != _lab_module(m.group(1)):
+                raise
+    if id not in _registry:
+        known = ", ".join(registry()) or "none"
+        raise UnknownExercise(f"no exercise {id!r}; known exercises: {known}")
+    return _registry[id]
 
 
 def registry() -> dict[str, Exercise]:
-    return dict(_REGISTRY)
+    """Every exercise of every lab, by id (the lab modules are imported)."""
+    import hooklab.course as course
+
+    for info in pkgutil.iter_modules(course.__path__):
+        if re.fullmatch(r"lab\d\d", info.name):
+            importlib.import_module(f"{course.__name__}.{info.name}")
+    return dict(sorted(_registry.items(), key=lambda kv: tuple(int(p) for p in kv[0].split("."))))
 
 
-def _learner_line(exc: BaseException) -> str:
-    """Where in the learner's code it went wrong (the last frame outside hooklab)."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "hooklab" not in f.filename]
-    return f" (line {frames[-1].lineno}: {frames[-1].line})" if frames and frames[-1].line else ""
+def points(id: str) -> int:
+    """How many points exercise ``id`` is worth."""
+    return _load(id).points
+
+
+def _stub_hint(e: NotImplementedError, id: str) -> str:
+    text = str(e)
+    m = re.match(r"exercise (\d\d\.\d+): (.*)", text, re.S)
+    if not m:
+        return text or "replace the `raise NotImplementedError(...)` line with your code"
+    other = "" if m.group(1) == id else f" (your code calls exercise {m.group(1)}, which is not answered either)"
+    return m.group(2) + other
+
+
+def _learner_frame(tb: Any) -> traceback.FrameSummary | None:
+    """The innermost frame of code the learner wrote (not hooklab, not a library)."""
+    frames = [f for f in traceback.extract_tb(tb)
+              if not f.filename.startswith(_HOOKLAB_DIR) and not f.filename.startswith(_LIBRARY_DIRS)]
+    return frames[-1] if frames else None
 
 
 def check(id: str, *answers: Any, **kw: Any) -> None:
-    """Run the check of exercise ``id`` on the learner's answers; print a pass line or raise CheckFailed."""
+    """Check exercise ``id`` with the learner's answers: print a pass line or raise :class:`CheckFailed`."""
+    __tracebackhide__ = True
     ex = _load(id)
-    head = f"{ex.id} {ex.title}"
+    head = f"❌ {ex.id} {ex.title}:"
     try:
         message = ex.fn(*answers, **kw)
-    except _Miss as m:
-        raise CheckFailed(f"❌ {head}: expected {m.expected}; got {m.got}. Hint: {m.hint}") from None
+    except CheckFailed as e:
+        raise CheckFailed(f"{head} {e}", e.expected, e.got, e.hint) from None
     except NotImplementedError as e:
-        hint = str(e).split(": ", 1)[-1] if str(e) else "replace the stub with your code"
-        raise CheckFailed(f"❌ {head}: not answered yet. Hint: {hint}") from None
-    except CheckFailed:
-        raise
-    except Exception as e:  # the learner's code raised: say what and where, without a wall of traceback
-        raise CheckFailed(f"❌ {head}: your code raised {type(e).__name__}: {e}{_learner_line(e)}. "
-                          "Hint: run the cell above on its own and read the error") from None
-    print(f"✅ {head} — passed ({ex.points}/{ex.points} points): {message}")
+        hint = _stub_hint(e, ex.id)
+        raise CheckFailed(f"{head} not answered yet: replace the `raise NotImplementedError(...)` line "
+                          f"with your code. Hint: {hint}", hint=hint) from None
+    except Exception as e:
+        frame = _learner_frame(e.__traceback__)
+        what = f"{type(e).__name__}: {e}"
+        if frame is None:
+            text = f"{head} the check could not use your answer ({what})."
+        else:
+            where = f"line {frame.lineno}" + (f" of {frame.name}" if frame.name != "<module>" else "")
+            code = f": `{frame.line}`" if frame.line else ""
+            text = f"{head} your code raised {what} at {where}{code}."
+        raise CheckFailed(text + " Hint: fix that error, run your answer cell again, then this check.",
+                          got=what) from None
+    note = f": {message}" if message else ""
+    print(f"✅ {ex.id} {ex.title} — passed ({ex.points}/{ex.points} points){note}")

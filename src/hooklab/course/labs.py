@@ -1,10 +1,24 @@
 """Labs are generated from solutions: ``python -m hooklab.course.labs [--check]`` (``make labs``).
 
-In ``solutions/NN_lab_slug.ipynb`` an answer sits between ``### BEGIN SOLUTION`` and
-``### END SOLUTION``, with an optional ``### HINT: ...`` line inside. The lab keeps
-every cell (same ids and metadata) but replaces each answer by a stub that raises
-``NotImplementedError`` with the hint, and has no outputs. Markdown answers between
-``<!-- BEGIN SOLUTION -->`` and ``<!-- END SOLUTION -->`` become a prompt.
+``solutions/NN_lab_slug.ipynb`` is the single source. An *answer cell* is a code cell
+with metadata ``{"hooklab": {"answer": "01.2"}}`` whose answer sits between markers::
+
+    def wasted(polls):
+        ### BEGIN SOLUTION
+        ### HINT: count the polls that returned no new events
+        return sum(1 for p in polls if not p)
+        ### END SOLUTION
+
+The lab ``labs/NN_lab_slug.ipynb`` keeps every cell (same ids and metadata), clears
+outputs, and replaces each block, at the BEGIN line's indentation, by::
+
+        # YOUR CODE HERE
+        raise NotImplementedError("exercise 01.2: count the polls that returned no new events")
+
+In markdown, ``<!-- BEGIN SOLUTION -->...<!-- END SOLUTION -->`` becomes "_Write your answer here._".
+
+``python -m hooklab.course.labs --execute PATH...`` runs notebooks in place, as lessons
+and solutions are committed (see :func:`execute`).
 """
 
 from __future__ import annotations
@@ -14,38 +28,63 @@ import copy
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
-__all__ = ["generate", "main", "execute", "LabError", "ROOT"]
+__all__ = ["generate", "main", "execute", "run", "LabError", "ROOT", "DEFAULT_HINT"]
 
-ROOT = Path(__file__).resolve().parents[3]
 BEGIN, END, HINT = "### BEGIN SOLUTION", "### END SOLUTION", "### HINT:"
-_MD = re.compile(r"<!-- BEGIN SOLUTION -->.*?<!-- END SOLUTION -->", re.S)
+MD_BEGIN, MD_END = "<!-- BEGIN SOLUTION -->", "<!-- END SOLUTION -->"
+MD_PROMPT = "_Write your answer here._"
 DEFAULT_HINT = "replace this line with your code"
 
 
+def _find_root() -> Path:
+    """The repository: the folder holding solutions/ (the package is installed editable from src/)."""
+    here = Path(__file__).resolve().parents[3]
+    for candidate in (here, Path.cwd(), *Path.cwd().parents):
+        if (candidate / "solutions").is_dir():
+            return candidate
+    return here
+
+
+ROOT = _find_root()
+
+
 class LabError(ValueError):
-    """A solution notebook's markers are malformed."""
+    """A solution notebook's markers or metadata are malformed; the message names notebook and cell."""
 
 
-def _stub_code(source: str, where: str, exercise: str) -> str:
+def meta(cell: Any, key: str) -> Any:
+    """``cell.metadata.hooklab[key]``, or None."""
+    return (cell.get("metadata", {}).get("hooklab") or {}).get(key)
+
+
+def _quote(text: str) -> str:
+    """A Python string literal, in double quotes when that needs no escaping (as a person would write it)."""
+    if '"' not in text and "\\" not in text and text.isprintable():
+        return f'"{text}"'
+    return repr(text)
+
+
+def stub_source(source: str, exercise: str, where: str = "cell") -> str:
+    """``source`` with each BEGIN..END SOLUTION block replaced by a stub that raises NotImplementedError."""
     out: list[str] = []
     block: list[str] | None = None
     indent = ""
-    for line in source.splitlines():
+    for line in source.split("\n"):
         stripped = line.strip()
         if stripped.startswith(BEGIN):
             if block is not None:
-                raise LabError(f"{where}: nested {BEGIN}")
+                raise LabError(f"{where}: nested {BEGIN} (close the first block with {END})")
             block, indent = [], line[: len(line) - len(line.lstrip())]
         elif stripped.startswith(END):
             if block is None:
                 raise LabError(f"{where}: {END} without {BEGIN}")
             hints = [b.strip()[len(HINT):].strip() for b in block if b.strip().startswith(HINT)]
-            label = f"exercise {exercise}: " if exercise else ""
-            out.append(f"{indent}# YOUR CODE HERE")
-            out.append(f"{indent}raise NotImplementedError({(label + (hints[0] if hints else DEFAULT_HINT))!r})")
+            message = f"exercise {exercise}: {hints[0] if hints and hints[0] else DEFAULT_HINT}"
+            out += [f"{indent}# YOUR CODE HERE", f"{indent}raise NotImplementedError({_quote(message)})"]
             block = None
         elif block is not None:
             block.append(line)
@@ -56,59 +95,156 @@ def _stub_code(source: str, where: str, exercise: str) -> str:
     return "\n".join(out)
 
 
-def generate(solution: str | Path) -> nbformat.NotebookNode:
-    """The lab notebook for one solution notebook."""
-    solution = Path(solution)
-    nb = copy.deepcopy(nbformat.read(solution, as_version=4))
-    for i, cell in enumerate(nb.cells):
-        where = f"{solution.name}, cell {i + 1}"
+def _prompt_markdown(source: str, where: str) -> str:
+    parts = re.split(f"({re.escape(MD_BEGIN)}|{re.escape(MD_END)})", source)
+    out, inside = [], False
+    for part in parts:
+        if part == MD_BEGIN:
+            if inside:
+                raise LabError(f"{where}: nested {MD_BEGIN}")
+            inside = True
+        elif part == MD_END:
+            if not inside:
+                raise LabError(f"{where}: {MD_END} without {MD_BEGIN}")
+            inside = False
+            out.append(MD_PROMPT)
+        elif not inside:
+            out.append(part)
+    if inside:
+        raise LabError(f"{where}: {MD_BEGIN} without {MD_END}")
+    return "".join(out)
+
+
+def generate(solution_path: str | Path) -> nbformat.NotebookNode:
+    """The lab notebook for one solution notebook: answers stubbed, outputs cleared, all else kept.
+
+    Raises :class:`LabError` naming the notebook and cell when markers are malformed
+    (BEGIN without END, nested, END alone), when a cell has markers but no
+    ``hooklab.answer`` metadata (the grader would run the solution), when an answer
+    cell has no markers, or when two answer cells share an id.
+    """
+    path = Path(solution_path)
+    nb = copy.deepcopy(nbformat.read(path, as_version=4))
+    seen: dict[str, int] = {}
+    for i, cell in enumerate(nb.cells, start=1):
+        where = f"{path.name}, cell {i}" + (f" (id {cell['id']})" if cell.get("id") else "")
+        cell.get("metadata", {}).pop("execution", None)  # timings of the last run, like outputs
         if cell.cell_type == "code":
-            exercise = cell.get("metadata", {}).get("hooklab", {}).get("answer", "")
-            if BEGIN in cell.source or END in cell.source:
-                cell.source = _stub_code(cell.source, where, exercise)
+            answer = meta(cell, "answer")
+            has_markers = BEGIN in cell.source or END in cell.source
+            if answer is not None:
+                if answer in seen:
+                    raise LabError(f"{where}: answer {answer!r} is also cell {seen[answer]}; ids must be unique")
+                seen[answer] = i
+                if not has_markers:
+                    raise LabError(f"{where}: answer cell {answer!r} has no {BEGIN} ... {END} block")
+            elif has_markers:
+                raise LabError(f'{where}: {BEGIN} in a cell without metadata {{"hooklab": {{"answer": "NN.M"}}}}')
+            if has_markers:
+                cell.source = stub_source(cell.source, answer, where)
             cell.outputs = []
             cell.execution_count = None
-        elif cell.cell_type == "markdown" and "BEGIN SOLUTION" in cell.source:
-            cell.source = _MD.sub("_Write your answer here._", cell.source)
-            if "BEGIN SOLUTION" in cell.source:
-                raise LabError(f"{where}: <!-- BEGIN SOLUTION --> without <!-- END SOLUTION -->")
+        elif cell.cell_type == "markdown" and (MD_BEGIN in cell.source or MD_END in cell.source):
+            cell.source = _prompt_markdown(cell.source, where)
     return nb
 
 
-def _pairs(root: Path = ROOT) -> list[tuple[Path, Path]]:
+def text(nb: nbformat.NotebookNode) -> str:
+    """How notebooks are written in this repository (what ``nbformat.write`` writes, newline-terminated)."""
+    return nbformat.writes(nb) + "\n"
+
+
+def _pairs(root: Path) -> list[tuple[Path, Path]]:
     return [(s, root / "labs" / s.name) for s in sorted((root / "solutions").glob("*.ipynb"))]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m hooklab.course.labs", description=__doc__)
-    parser.add_argument("--check", action="store_true", help="only report labs that are out of date")
-    args = parser.parse_args(argv)
-    stale = []
-    for solution, lab in _pairs():
-        text = nbformat.writes(generate(solution)) + "\n"
-        if lab.exists() and lab.read_text(encoding="utf-8") == text:
+def main(check: bool = False, root: str | Path | None = None) -> int:
+    """Write ``labs/`` from ``solutions/``; with ``check=True`` only list the labs that are out of date.
+
+    Returns the exit status: 1 when ``check`` finds a stale, missing or orphan lab.
+    """
+    root = Path(root) if root else ROOT
+    stale: list[str] = []
+    for solution, lab in _pairs(root):
+        wanted = text(generate(solution))
+        if lab.exists() and lab.read_text(encoding="utf-8") == wanted:
             continue
-        stale.append(lab)
-        if not args.check:
+        stale.append(f"labs/{lab.name}" + ("" if lab.exists() else " (missing)"))
+        if not check:
             lab.parent.mkdir(exist_ok=True)
-            lab.write_text(text, encoding="utf-8")
-            print(f"wrote {lab.relative_to(ROOT)}")
-    if args.check and stale:
-        print("out of date (run `make labs`): " + ", ".join(str(p.relative_to(ROOT)) for p in stale))
+            lab.write_text(wanted, encoding="utf-8")
+            print(f"wrote labs/{lab.name}")
+    orphans = sorted(p.name for p in (root / "labs").glob("*.ipynb") if not (root / "solutions" / p.name).exists())
+    stale += [f"labs/{name} (no solutions/{name})" for name in orphans]
+    if check and stale:
+        print("out of date (run `make labs`):\n  " + "\n  ".join(stale))
         return 1
+    if orphans and not check:
+        print("labs without a solution (delete them): " + ", ".join(orphans))
     return 0
 
 
-def execute(path: str | Path, timeout: int = 120) -> None:
-    """Run a notebook in place (cwd = its folder), as lessons and solutions are committed."""
+def kernel_manager_class() -> type:
+    """An AsyncKernelManager whose "python3" kernel is this Python (as ``pytest --nbval-current-env``)."""
+    import ipykernel.kernelspec
+    from jupyter_client import AsyncKernelManager
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    class CurrentEnvSpecs(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name: str) -> Any:
+            return self.kernel_spec_class(resource_dir=ipykernel.kernelspec.RESOURCES,
+                                          **ipykernel.kernelspec.get_kernel_dict())
+
+    class CurrentEnvKernelManager(AsyncKernelManager):
+        def _kernel_spec_manager_default(self) -> KernelSpecManager:
+            return CurrentEnvSpecs(data_dir=self.data_dir)
+
+    return CurrentEnvKernelManager
+
+
+def run(nb: nbformat.NotebookNode, cwd: str | Path, *, timeout: float | None = 120, allow_errors: bool = False,
+        client_class: type | None = None, **options: Any) -> nbformat.NotebookNode:
+    """Execute ``nb`` (in place) in a fresh kernel of this environment, in folder ``cwd``."""
     from nbclient import NotebookClient
 
+    client = (client_class or NotebookClient)(
+        nb, timeout=timeout, allow_errors=allow_errors, kernel_name="python3", record_timing=False,
+        kernel_manager_class=kernel_manager_class(), resources={"metadata": {"path": str(cwd)}}, **options)
+    client.execute()
+    return nb
+
+
+def execute(path: str | Path, timeout: float = 120) -> None:
+    """Run a notebook in place, cwd = its folder, as lessons and solutions are committed.
+
+    Deterministic notebooks (seeded, virtual clock) come out the same on every run,
+    so nbval can compare them. A cell that raises stops the run (tag it
+    ``raises-exception`` when the error is the lesson).
+    """
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+    run(nb, path.resolve().parent, timeout=timeout)
+    path.write_text(text(nb), encoding="utf-8")
+
+
+def _cli(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m hooklab.course.labs",
+                                     description="Generate labs/ from solutions/ (make labs).")
+    parser.add_argument("--check", action="store_true", help="only list labs that are out of date (exit 1)")
+    parser.add_argument("--execute", nargs="+", metavar="PATH",
+                        help="run these notebooks in place instead (lessons, solutions), then stop")
+    args = parser.parse_args(argv)
+    if args.execute:
+        for p in args.execute:
+            execute(p)
+            print(f"executed {p}")
+        return 0
+    try:
+        return main(check=args.check)
+    except LabError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(_cli())
