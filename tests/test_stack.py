@@ -220,3 +220,16 @@ def test_a_paused_receiver_acknowledges_and_builds_a_backlog_that_drains(vstack)
     vstack.receiver.resume()
     vstack.wait()
     assert len(vstack.crm.contacts()) == 5
+
+
+def test_the_stack_prints_nothing_even_when_things_break(capfd):
+    with hooklab.start(seed=4) as stack:  # real clock: real werkzeug request threads
+        stack.faults.set("receiver", error_rate=0.3, drop_rate=0.2, corrupt_rate=0.1)
+        stack.faults.set("crm", error_rate=0.2)
+        for _ in range(20):
+            stack.fire("newsletter.subscribed")
+        time.sleep(1.0)  # retries are minutes away: one second of traffic is enough
+        import requests
+        requests.get(stack.urls["crm"] + "/nowhere", timeout=5)  # a 404 and a 401
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
