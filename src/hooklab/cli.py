@@ -122,13 +122,24 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
+    """Grade a class: one CSV row per student and lab, feedback files, never a crash on a bad notebook."""
     from .course.grading import grade
+    from .course.labs import LabError
 
     if not Path(args.submissions).is_dir():
         print(f"hooklab grade: {args.submissions} is not a folder of <student>/<lab>.ipynb", file=sys.stderr)
         return 2
-    df = grade(args.submissions, args.out, feedback_dir=args.feedback, timeout=args.timeout, jobs=args.jobs)
-    print(df.to_string(index=False))
+    try:
+        df = grade(args.submissions, args.out, feedback_dir=args.feedback, timeout=args.timeout, jobs=args.jobs,
+                   solutions_dir=args.solutions, cell_timeout=args.cell_timeout)
+    except LabError as e:  # the instructor's solution, not a student's notebook
+        print(f"hooklab grade: a solution notebook is malformed: {e}", file=sys.stderr)
+        return 2
+    problems = df[df["status"] != "ok"]
+    print(f"graded {len(df)} notebooks of {df['student'].nunique()} students → {args.out}"
+          + (f"; feedback in {args.feedback}/" if args.feedback else ""))
+    for _, row in problems.iterrows():
+        print(f"  {row['student']} / {row['lab']}: {row['status']}")
     return 0
 
 
@@ -147,8 +158,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("submissions")
     p.add_argument("--out", default="grades.csv", help="the CSV to write (default grades.csv)")
     p.add_argument("--feedback", default=None, metavar="DIR", help="write <student>.md feedback files here")
-    p.add_argument("--timeout", type=float, default=120, help="seconds per submission (default 120)")
-    p.add_argument("--jobs", type=int, default=1, help="submissions graded in parallel")
+    p.add_argument("--timeout", type=float, default=120, help="wall-clock seconds per submission (default 120)")
+    p.add_argument("--cell-timeout", type=float, default=None, metavar="S",
+                   help="interrupt one cell after S seconds and grade the rest (default: half of --timeout)")
+    p.add_argument("--jobs", type=int, default=1, help="submissions graded in parallel (default 1)")
+    p.add_argument("--solutions", default=None, metavar="DIR", help="the solution notebooks (default: solutions/)")
     p.set_defaults(func=cmd_grade)
     p = sub.add_parser("doctor", help="check that this install works")
     p.set_defaults(func=cmd_doctor)

@@ -23,11 +23,13 @@ import importlib
 import pkgutil
 import re
 import reprlib
+import sys
 import sysconfig
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, NoReturn
+from collections.abc import Callable
+from typing import Any, NoReturn
 
 from ..errors import HooklabError
 
@@ -48,8 +50,11 @@ class CheckFailed(HooklabError, AssertionError):
         self.expected, self.got, self.hint = expected, got, hint
 
 
-class UnknownExercise(HooklabError, LookupError):
-    """No check is registered under this exercise id."""
+class UnknownExercise(HooklabError, KeyError):
+    """No check is registered under this exercise id; the message lists the known ones."""
+
+    def __str__(self) -> str:  # KeyError would show the message in quotes
+        return str(self.args[0]) if self.args else ""
 
 
 @dataclass(frozen=True)
@@ -120,7 +125,10 @@ def _load(id: str) -> Exercise:
             if e.name != _lab_module(m.group(1)):
                 raise
     if id not in _registry:
-        known = ", ".join(registry()) or "none"
+        try:
+            known = ", ".join(registry()) or "none"
+        except Exception:  # a lab module that does not import yet: list what did
+            known = ", ".join(sorted(_registry)) or "none"
         raise UnknownExercise(f"no exercise {id!r}; known exercises: {known}")
     return _registry[id]
 
@@ -156,9 +164,23 @@ def _learner_frame(tb: Any) -> traceback.FrameSummary | None:
     return frames[-1] if frames else None
 
 
+def _short_failure(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> list[str]:
+    stb = [f"\x1b[0;31m{etype.__name__}\x1b[0m: {value}"]
+    shell._showtraceback(etype, value, stb)  # IPython leaves the display to a custom handler
+    return stb
+
+
+def _quiet_in_jupyter() -> None:
+    """In a notebook, a failed check shows its message, not a traceback into hooklab's code."""
+    shell = sys.modules["IPython"].get_ipython() if "IPython" in sys.modules else None
+    if shell is not None and hasattr(shell, "_showtraceback") and shell.custom_exceptions in ((), (CheckFailed,)):
+        shell.set_custom_exc((CheckFailed,), _short_failure)  # only if no one else set a custom handler
+
+
 def check(id: str, *answers: Any, **kw: Any) -> None:
     """Check exercise ``id`` with the learner's answers: print a pass line or raise :class:`CheckFailed`."""
     __tracebackhide__ = True
+    _quiet_in_jupyter()
     ex = _load(id)
     head = f"❌ {ex.id} {ex.title}:"
     try:
@@ -167,11 +189,11 @@ def check(id: str, *answers: Any, **kw: Any) -> None:
         raise CheckFailed(f"{head} {e}", e.expected, e.got, e.hint) from None
     except NotImplementedError as e:
         hint = _stub_hint(e, ex.id)
-        raise CheckFailed(f"{head} not answered yet: replace the `raise NotImplementedError(...)` line "
+        raise CheckFailed(f"{head} not answered yet — replace the `raise NotImplementedError(...)` line "
                           f"with your code. Hint: {hint}", hint=hint) from None
     except Exception as e:
         frame = _learner_frame(e.__traceback__)
-        what = f"{type(e).__name__}: {e}"
+        what = f"{type(e).__name__}: {show(str(e), 300)[1:-1] if len(str(e)) > 300 else e}"
         if frame is None:
             text = f"{head} the check could not use your answer ({what})."
         else:

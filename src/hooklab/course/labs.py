@@ -154,18 +154,17 @@ def text(nb: nbformat.NotebookNode) -> str:
     return nbformat.writes(nb) + "\n"
 
 
-def _pairs(root: Path) -> list[tuple[Path, Path]]:
-    return [(s, root / "labs" / s.name) for s in sorted((root / "solutions").glob("*.ipynb"))]
-
-
-def main(check: bool = False, root: str | Path | None = None) -> int:
+def main(check: bool = False, root: str | Path | None = None, only: list[str | Path] | None = None) -> int:
     """Write ``labs/`` from ``solutions/``; with ``check=True`` only list the labs that are out of date.
 
-    Returns the exit status: 1 when ``check`` finds a stale, missing or orphan lab.
+    ``only`` limits the work to some solution notebooks. Returns the exit status:
+    1 when ``check`` finds a stale, missing or orphan lab.
     """
     root = Path(root) if root else ROOT
+    solutions = sorted(Path(p) for p in only) if only else sorted((root / "solutions").glob("*.ipynb"))
     stale: list[str] = []
-    for solution, lab in _pairs(root):
+    for solution in solutions:
+        lab = root / "labs" / solution.name
         wanted = text(generate(solution))
         if lab.exists() and lab.read_text(encoding="utf-8") == wanted:
             continue
@@ -174,12 +173,14 @@ def main(check: bool = False, root: str | Path | None = None) -> int:
             lab.parent.mkdir(exist_ok=True)
             lab.write_text(wanted, encoding="utf-8")
             print(f"wrote labs/{lab.name}")
-    orphans = sorted(p.name for p in (root / "labs").glob("*.ipynb") if not (root / "solutions" / p.name).exists())
-    stale += [f"labs/{name} (no solutions/{name})" for name in orphans]
-    if check and stale:
-        print("out of date (run `make labs`):\n  " + "\n  ".join(stale))
-        return 1
-    if orphans and not check:
+    orphans = [] if only else sorted(p.name for p in (root / "labs").glob("*.ipynb")
+                                     if not (root / "solutions" / p.name).exists())
+    if check:
+        stale += [f"labs/{name} (no solutions/{name}: delete it)" for name in orphans]
+        if stale:
+            print("out of date (run `make labs`):\n  " + "\n  ".join(stale))
+            return 1
+    elif orphans:
         print("labs without a solution (delete them): " + ", ".join(orphans))
     return 0
 
@@ -189,6 +190,7 @@ def kernel_manager_class() -> type:
     import ipykernel.kernelspec
     from jupyter_client import AsyncKernelManager
     from jupyter_client.kernelspec import KernelSpecManager
+    from traitlets import default
 
     class CurrentEnvSpecs(KernelSpecManager):
         def get_kernel_spec(self, kernel_name: str) -> Any:
@@ -196,7 +198,8 @@ def kernel_manager_class() -> type:
                                           **ipykernel.kernelspec.get_kernel_dict())
 
     class CurrentEnvKernelManager(AsyncKernelManager):
-        def _kernel_spec_manager_default(self) -> KernelSpecManager:
+        @default("kernel_spec_manager")
+        def _current_env_specs(self) -> KernelSpecManager:
             return CurrentEnvSpecs(data_dir=self.data_dir)
 
     return CurrentEnvKernelManager
@@ -230,6 +233,7 @@ def execute(path: str | Path, timeout: float = 120) -> None:
 def _cli(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m hooklab.course.labs",
                                      description="Generate labs/ from solutions/ (make labs).")
+    parser.add_argument("solutions", nargs="*", help="only these solution notebooks (default: all of solutions/)")
     parser.add_argument("--check", action="store_true", help="only list labs that are out of date (exit 1)")
     parser.add_argument("--execute", nargs="+", metavar="PATH",
                         help="run these notebooks in place instead (lessons, solutions), then stop")
@@ -240,7 +244,7 @@ def _cli(argv: list[str] | None = None) -> int:
             print(f"executed {p}")
         return 0
     try:
-        return main(check=args.check)
+        return main(check=args.check, only=args.solutions or None)
     except LabError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
