@@ -33,7 +33,7 @@ from typing import Any, NoReturn
 
 from ..errors import HooklabError
 
-__all__ = ["check", "exercise", "fail", "expect", "points", "registry", "show", "CheckFailed",
+__all__ = ["check", "exercise", "fail", "expect", "points", "registry", "show", "lab_stack", "CheckFailed",
            "UnknownExercise", "Exercise"]
 
 _ID = re.compile(r"^(\d\d)\.\d+$")
@@ -204,3 +204,16 @@ def check(id: str, *answers: Any, **kw: Any) -> None:
                           got=what) from None
     note = f": {message}" if message else ""
     print(f"✅ {ex.id} {ex.title} — passed ({ex.points}/{ex.points} points){note}")
+
+
+def lab_stack(stack: Any, seed: int) -> Any:
+    """The learner's running virtual stack, or a failure that says how to get it back."""
+    from ..stack import Stack  # here: hooklab imports this module while it initialises
+
+    expect(isinstance(stack, Stack), expected="the lab's hooklab stack", got=show(stack),
+           hint="run the first code cell of the lab (stack = hooklab.start(...)) again")
+    expect(stack.running, expected="a running stack", got="a stopped one",
+           hint="run the first code cell of the lab again")
+    expect(stack.clock.virtual, expected="a stack on the virtual clock", got="the real clock",
+           hint=f'start it with hooklab.start(seed={seed}, clock="virtual")')
+    return stack

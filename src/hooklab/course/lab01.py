@@ -9,29 +9,17 @@ from __future__ import annotations
 import math
 import numbers
 import random
-from typing import Any
 
 import pandas as pd
 
-import hooklab
 from hooklab import polling
 
-from .checks import exercise, expect, fail, show
-
-
-def _running_virtual(stack: Any) -> hooklab.Stack:
-    expect(isinstance(stack, hooklab.Stack), expected="the lab's hooklab stack", got=show(stack),
-           hint="run the first code cell of the lab (stack = hooklab.start(...)) again")
-    expect(stack.running, expected="a running stack", got="a stopped one",
-           hint="run the first code cell of the lab again")
-    expect(stack.clock.virtual, expected="a stack on the virtual clock", got="the real clock",
-           hint='start it with hooklab.start(seed=11, clock="virtual")')
-    return stack
+from .checks import exercise, expect, fail, lab_stack, show
 
 
 @exercise("01.1", points=2, title="Poll the event feed")
 def _poll(poll, stack):
-    stack = _running_virtual(stack)
+    stack = lab_stack(stack, seed=11)
     start = stack.clock.now()
     for gap in (40, 5, 75):  # three signups, some seconds apart
         stack.advance(gap)
@@ -108,7 +96,7 @@ def _cheapest(summary: pd.DataFrame, target: float) -> int | None:
 
 @exercise("01.4", points=3, title="The cheapest interval that meets a target")
 def _cheapest_interval(cheapest_interval, stack):
-    stack = _running_virtual(stack)
+    stack = lab_stack(stack, seed=11)
     made_up = _summary([(None, 20, 0.1), (900, 4, 850.0), (60, 60, 57.0), (300, 12, 290.0), (120, 30, 118.0)])
     cases = [(made_up, t) for t in (300, 290, 100, 1000, 30, 0.5)]  # 0.5 s: only the webhook is that fresh
     real = polling.simulate(stack, n_events=15, intervals=(30, 120, 300, 900), seed=5)

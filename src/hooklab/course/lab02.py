@@ -10,14 +10,12 @@ from __future__ import annotations
 import math
 import numbers
 import random
-from typing import Any
 
 import pandas as pd
 
-import hooklab
 from hooklab import catalog, signing
 
-from .checks import exercise, expect, fail, show
+from .checks import exercise, expect, fail, lab_stack, show
 
 SIGNED = ("webhook-id", "webhook-timestamp", "webhook-signature")
 # The test vector published with the Standard Webhooks specification.
@@ -29,19 +27,9 @@ def _secret(n: int) -> str:
     return signing.generate_secret(random.Random(f"lab02:{n}"))
 
 
-def _running_virtual(stack: Any) -> hooklab.Stack:
-    expect(isinstance(stack, hooklab.Stack), expected="the lab's hooklab stack", got=show(stack),
-           hint="run the first code cell of the lab (stack = hooklab.start(...)) again")
-    expect(stack.running, expected="a running stack", got="a stopped one",
-           hint="run the first code cell of the lab again")
-    expect(stack.clock.virtual, expected="a stack on the virtual clock", got="the real clock",
-           hint='start it with hooklab.start(seed=12, clock="virtual")')
-    return stack
-
-
 @exercise("02.1", points=2, title="The three webhook headers")
 def _headers(signed_headers, stack):
-    stack = _running_virtual(stack)
+    stack = lab_stack(stack, seed=12)
     details = []
     for kind in ("newsletter.subscribed", "order.completed"):
         event_id = stack.fire(kind)
@@ -134,7 +122,7 @@ def _to_member(to_member):
 
 @exercise("02.5", points=2, title="How fast did the CRM know?")
 def _lag(signup_lag, stack):
-    stack = _running_virtual(stack)
+    stack = lab_stack(stack, seed=12)
     for backlog_s in (90, 20):  # handlers paused for a while: the lag grows by that much
         we_pause = not stack.receiver.queue.paused
         if we_pause:
