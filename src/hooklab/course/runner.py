@@ -94,13 +94,25 @@ def run(notebook: Path, result: Path, pid_file: Path, cell_timeout: float, outpu
         if state["bytes"] > limit:
             raise TooMuchOutput()
 
-    client = Client(nb, timeout=cell_timeout, allow_errors=True, interrupt_on_timeout=True, kernel_name="python3",
-                    kernel_manager_class=kernel_manager_class(), shutdown_kernel="immediate", record_timing=False,
-                    resources={"metadata": {"path": str(notebook.parent)}}, on_notebook_start=on_start,
-                    on_cell_execute=on_execute, on_cell_executed=on_executed)
+    def make_client() -> Client:
+        return Client(nb, timeout=cell_timeout, allow_errors=True, interrupt_on_timeout=True, kernel_name="python3",
+                      kernel_manager_class=kernel_manager_class(), shutdown_kernel="immediate", record_timing=False,
+                      resources={"metadata": {"path": str(notebook.parent)}}, on_notebook_start=on_start,
+                      on_cell_execute=on_execute, on_cell_executed=on_executed)
+
     fatal = None
+    client = make_client()
     try:
-        client.execute()
+        try:
+            client.execute()
+        except RuntimeError as e:
+            # Kernels started side by side on a busy machine sometimes die before their first
+            # reply (a port taken between choosing and binding it): that is ours, not the
+            # student's, so try once more before any cell has run.
+            if state["index"] is not None or "before replying" not in str(e):
+                raise
+            client = make_client()
+            client.execute()
     except DeadKernelError:
         fatal = "kernel died"
     except TooMuchOutput:
