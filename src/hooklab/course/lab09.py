@@ -1,0 +1,138 @@
+"""Lab 09, a bug hunt: a teammate's order endpoint with planted bugs, and checks of the learner's tests.
+
+:func:`create_app` builds the endpoint under review. With no ``bugs`` it meets the spec; each
+name in :data:`BUGS` plants one bug. A learner's test must pass on the correct endpoint and
+fail on the one with the bug it hunts.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable
+
+from flask import Flask, jsonify, request
+
+from .. import catalog
+from ..errors import EventValidationError, SignatureError
+from ..signing import verify
+from .checks import CheckFailed, _learner_frame, exercise, expect, fail, show
+
+#: The planted bugs, by name: what each one breaks in the spec.
+BUGS = {
+    "unsigned": "a request without a webhook-signature header is accepted",
+    "stale": "the timestamp is not checked, so an old request can be replayed",
+    "duplicate": "a redelivered webhook-id is applied again",
+    "missing-field": "an order without an email crashes the endpoint (500) instead of a 422",
+}
+
+#: The teammate's version: every bug at once.
+REVIEW = frozenset(BUGS)
+
+FIXTURES = ("app", "client", "crm", "secret")
+
+#: The secret of the lab's endpoint (a test value, not a real one).
+SECRET = "whsec_" + "bGFiMDktdGVzdC1zZWNyZXQtMDAwMDAw"
+
+
+def create_app(secret: str = SECRET, bugs: Iterable[str] = ()) -> Flask:
+    """The order endpoint: ``POST /webhooks`` takes ``order.completed`` and updates a small CRM.
+
+    The CRM is ``app.config["CRM"]``: ``{email: {"orders": [order ids], "lifetime_value": total}}``.
+    Spec: 401 for a missing or wrong signature and for a timestamp more than 5 minutes off; 422
+    naming the field for an order that does not match the catalog; 200 for a redelivered
+    webhook-id (applied once); 202 when accepted.
+    """
+    bugs = frozenset(bugs)
+    unknown = bugs - set(BUGS)
+    if unknown:
+        raise ValueError(f"unknown bug(s) {sorted(unknown)}; known: {sorted(BUGS)}")
+    app = Flask("orders")
+    crm: dict[str, dict] = {}
+    seen: set[str] = set()
+    app.config["CRM"] = crm
+
+    @app.errorhandler(Exception)
+    def crashed(e):  # what a crash looks like from outside, without a traceback in the notebook
+        return jsonify(error="internal server error"), 500
+
+    @app.post("/webhooks")
+    def webhooks():
+        body = request.get_data()
+        tolerance = float("inf") if "stale" in bugs else 300
+        if "unsigned" in bugs and "webhook-signature" not in request.headers:
+            event = request.get_json(silent=True) or {}
+        else:
+            try:
+                event = verify(secret, request.headers, body, tolerance=tolerance)
+            except SignatureError as e:
+                return jsonify(error=f"signature check failed: {e}"), 401
+            except EventValidationError as e:
+                return jsonify(error=str(e)), 400
+        msg_id = request.headers.get("webhook-id", "")
+        if msg_id in seen and "duplicate" not in bugs:
+            return jsonify(status="duplicate"), 200
+        if "missing-field" not in bugs:
+            try:
+                catalog.validate(event)
+            except EventValidationError as e:
+                return jsonify(error=str(e)), 422
+        data = event["data"]
+        contact = crm.setdefault(data["email"], {"orders": [], "lifetime_value": 0.0})
+        contact["orders"].append(data["order_id"])
+        contact["lifetime_value"] = round(contact["lifetime_value"] + data["total"], 2)
+        seen.add(msg_id)
+        return jsonify(status="accepted"), 202
+
+    return app
+
+
+def _run(test: Callable, app: Flask) -> None:
+    """Call the learner's test with the fixtures it names, as pytest would."""
+    names = list(inspect.signature(test).parameters)
+    unknown = [n for n in names if n not in FIXTURES]
+    if unknown:
+        fail(expected=f"a test that takes some of the fixtures {', '.join(FIXTURES)}",
+             got=f"a test that also asks for {', '.join(unknown)}",
+             hint="use client to post, crm to look at the result, secret to sign")
+    given = {"app": app, "client": app.test_client(), "crm": app.config["CRM"], "secret": SECRET}
+    test(**{n: given[n] for n in names})
+
+
+def _hunt(test: Callable, bug: str) -> str:
+    expect(callable(test), expected="a test function", got=show(test), hint="define def test_...(client, ...):")
+    try:
+        _run(test, create_app())
+    except CheckFailed:
+        raise
+    except AssertionError as e:
+        frame = _learner_frame(e.__traceback__)
+        fail(expected="your test to pass on the correct endpoint",
+             got=f"it fails there too, at `{(frame and frame.line) or 'assert'}`" + (f": {e}" if str(e) else ""),
+             hint="a test that fails on correct code tests the wrong thing; compare with the spec")
+    try:
+        _run(test, create_app(bugs={bug}))
+    except Exception as e:  # any failure counts: pytest reports it as failed, so the bug is caught
+        return f"it fails on the buggy endpoint ({BUGS[bug]}): {type(e).__name__}, bug caught"
+    fail(expected=f"your test to fail on the endpoint where {BUGS[bug]}",
+         got="it passes there too: the bug would reach production",
+         hint="post the request the bug mishandles, then assert what the spec says must happen")
+
+
+@exercise("09.1", points=2, title="Catch an unsigned request")
+def _unsigned(test):
+    return _hunt(test, "unsigned")
+
+
+@exercise("09.2", points=2, title="Catch a replayed request")
+def _stale(test):
+    return _hunt(test, "stale")
+
+
+@exercise("09.3", points=3, title="Catch a double-counted redelivery")
+def _duplicate(test):
+    return _hunt(test, "duplicate")
+
+
+@exercise("09.4", points=2, title="Catch a crash on a bad payload")
+def _missing(test):
+    return _hunt(test, "missing-field")
