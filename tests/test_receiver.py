@@ -121,3 +121,23 @@ def test_secret_rotation_accepts_old_and_new(vstack):
     body = json.dumps(envelope(vstack))
     assert post(vstack, body, signed(vstack, body, msg_id="msg_old")).status_code == 202
     assert post(vstack, body, signed(vstack, body, msg_id="msg_new", secret=new)).status_code == 202
+
+
+def test_inline_handling_is_done_before_the_answer(vstack):
+    vstack.receiver.inline = True
+    body = json.dumps(envelope(vstack, email="inline@example.com"))
+    assert post(vstack, body, signed(vstack, body)).status_code == 202
+    assert vstack.crm.contact("inline@example.com") is not None  # no wait(): already handled
+
+
+def test_a_full_backlog_answers_503_with_retry_after_and_loses_nothing(vstack):
+    vstack.receiver.max_backlog = 2
+    vstack.receiver.queue.pause()
+    answers = []
+    for i in range(3):
+        body = json.dumps(envelope(vstack, email=f"b{i}@example.com"))
+        answers.append(post(vstack, body, signed(vstack, body, msg_id=f"msg_b{i}")))
+    assert [r.status_code for r in answers] == [202, 202, 503]
+    assert answers[2].headers["Retry-After"] == "10" and "busy" in answers[2].json()["error"]
+    assert len(vstack.receiver.inbox()) == 2  # the refused one was not stored: the sender keeps it
+    vstack.receiver.queue.resume()

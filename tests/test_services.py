@@ -437,3 +437,27 @@ def test_notifier_client_end_to_end(chat_api):
     assert sales["text"].tolist() == ["High-value order A-1: 1,250.00 EUR 💶"]
     assert everything[["channel", "username"]].values.tolist() == [["sales", "hooklab"], ["leads", "forms"]]
     assert list(everything.columns) == ["id", "channel", "text", "username", "created_at"]
+
+
+# -- batch upsert (lesson 12) --------------------------------------------------------------
+
+
+def test_a_batch_upserts_many_contacts_in_one_call(crm_api):
+    batch = [{"email": f"c{i}@example.com", "name": f"C {i}"} for i in range(3)]
+    r = crm_api("POST", "/api/contacts/batch", json={"contacts": batch})
+    assert r.status_code == 200
+    assert [x["created"] for x in r.get_json()["results"]] == [True, True, True]
+    again = crm_api("POST", "/api/contacts/batch", json={"contacts": batch[:1]})
+    assert again.get_json()["results"][0]["created"] is False
+    assert len(crm_api("GET", "/api/contacts").get_json()["contacts"]) == 3
+
+
+@pytest.mark.parametrize("contacts, words", [
+    ([], "1 to 100"), ([{"email": f"c{i}@example.com"} for i in range(101)], "1 to 100"),
+    ("nope", "1 to 100"), ([{"email": "ok@example.com"}, {"name": "no email"}], "contacts[1]"),
+    ([{"email": "ok@example.com"}, {"email": "x@example.com", "shoe_size": 42}], "contacts[1]: unknown field"),
+])
+def test_a_bad_batch_names_the_problem_and_saves_nothing(crm_api, contacts, words):
+    r = crm_api("POST", "/api/contacts/batch", json={"contacts": contacts})
+    assert r.status_code == 400 and words in r.get_json()["error"]
+    assert crm_api.store.all("SELECT * FROM contacts") == []

@@ -3,6 +3,10 @@
 On the real clock, worker threads take jobs as they fall due. On the virtual
 clock no thread runs: :meth:`Stack.wait` pumps the earliest job of all queues,
 moving the clock to its due time, so a seeded run happens in one order only.
+
+A job may carry a *rank* (lanes): among the jobs already due, the lowest rank runs
+first, so a backlog of rank-1 work (a bulk import) does not hold up a rank-0 job.
+Without ranks the queue is first due, first served.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ class JobQueue:
         self._seq = sequence  # shared by all queues of a stack: one total order
         self._heap: list[tuple[float, int, Hashable]] = []
         self._queued: set[Hashable] = set()
+        self._ranks: dict[Hashable, int] = {}  # only the jobs pushed with a rank other than 0
         self._cond = threading.Condition()
         self.in_flight = 0
         self.paused = False
@@ -42,11 +47,14 @@ class JobQueue:
                 t.start()
                 self._threads.append(t)
 
-    def push(self, due: float, key: Hashable) -> None:
+    def push(self, due: float, key: Hashable, rank: int = 0) -> None:
+        """Queue ``key`` to run at ``due``; among due jobs, a lower ``rank`` runs first."""
         with self._cond:
             if key in self._queued:
                 return
             self._queued.add(key)
+            if rank:
+                self._ranks[key] = rank
             heapq.heappush(self._heap, (due, next(self._seq), key))
             self._cond.notify()
 
@@ -67,11 +75,26 @@ class JobQueue:
         head = self.peek()
         return head[0] if head else None
 
-    def run_next(self) -> None:
-        """Pop the earliest job, whatever its due time, and run it here (virtual pump)."""
-        with self._cond:
+    def _pop(self) -> tuple[float, Hashable]:
+        """Take the next job (lock held): the earliest; with ranks, the lowest rank of those due."""
+        if not self._ranks:
             due, _, key = heapq.heappop(self._heap)
-            self._queued.discard(key)
+        else:
+            now = max(self.clock.now(), self._heap[0][0])
+            i = min((i for i, job in enumerate(self._heap) if job[0] <= now),
+                    key=lambda i: (self._ranks.get(self._heap[i][2], 0), self._heap[i][:2]))
+            due, _, key = self._heap[i]
+            self._heap[i] = self._heap[-1]
+            self._heap.pop()
+            heapq.heapify(self._heap)
+            self._ranks.pop(key, None)
+        self._queued.discard(key)
+        return due, key
+
+    def run_next(self) -> None:
+        """Pop the next job, whatever its due time, and run it here (virtual pump)."""
+        with self._cond:
+            due, key = self._pop()
             self.in_flight += 1
         try:
             self.clock.advance_to(due)  # type: ignore[attr-defined]
@@ -95,8 +118,7 @@ class JobQueue:
                     if self._heap and not self.paused:
                         wait = self._heap[0][0] - self.clock.now()
                         if wait <= 0:
-                            _, _, key = heapq.heappop(self._heap)
-                            self._queued.discard(key)
+                            _, key = self._pop()
                             self.in_flight += 1
                             break
                         self._cond.wait(min(wait, 1.0))

@@ -52,6 +52,8 @@ CONTACT_FIELDS = ("name", "phone", "company", "city", "job_title", "locale",
                   "lifecycle_stage", "subscribed", "source_version", "subscribed_at")
 ORDER_FIELDS = ("email", "total", "currency", "status", "items")
 ORDER_STATUSES = ("completed", "refunded")
+#: Contacts per call of the batch endpoint (HubSpot's batch upsert takes 100 too).
+BATCH_LIMIT = 100
 _INT64 = 2**63
 
 _CONTACTS_SQL = """
@@ -193,6 +195,28 @@ def create_app(store: Store, api_key: str, clock: Clock) -> Flask:
         answer = {"created": created, "contact": find_contact(email), "notes": notes}
         return jsonify(answer), 201 if created else 200
 
+    @api.post("/contacts/batch")
+    def batch_contacts():
+        """Upsert up to BATCH_LIMIT contacts in one call, all or none (like HubSpot's batch upsert)."""
+        items = read_object().get("contacts")
+        if not isinstance(items, list) or not 1 <= len(items) <= BATCH_LIMIT:
+            raise ApiError(400, f"send {{\"contacts\": [...]}} with 1 to {BATCH_LIMIT} contacts, "
+                           f"not {brief(items)}", "split a longer list into several calls")
+        results = []
+        with store.transaction():
+            for i, item in enumerate(items):
+                try:
+                    if not isinstance(item, dict) or "email" not in item:
+                        raise ApiError(400, f"expected an object with an email, not {brief(item)}")
+                    check_fields(item, ("email", *CONTACT_FIELDS))
+                    email = clean_email(item["email"])
+                    created, notes = upsert_contact(email, _contact_fields(item))
+                except ApiError as e:
+                    raise ApiError(e.status, f"contacts[{i}]: {e.message} (no contact of this batch was saved)",
+                                   e.hint) from None
+                results.append({"email": email, "created": created, "notes": notes})
+        return jsonify(results=results)
+
     def insert_order(order_id: str, fields: dict) -> int:
         now = clock.now()
         fields = {"status": "completed", "items": "[]", **fields, "order_id": order_id,
@@ -293,6 +317,10 @@ class CRM(ServiceClient):
     def upsert_contact(self, email: str, **fields: Any) -> dict:
         """Create or update a contact; the answer has ``created``, ``contact`` and ``notes``."""
         return self.request("PUT", f"/api/contacts/{_q(email)}", json=fields)
+
+    def upsert_contacts(self, contacts: list[dict]) -> list[dict]:
+        """Create or update up to 100 contacts (dicts with ``email``) in one call, all or none."""
+        return self.request("POST", "/api/contacts/batch", json={"contacts": contacts})["results"]
 
     def contact(self, email: str) -> dict | None:
         try:

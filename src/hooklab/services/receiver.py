@@ -47,6 +47,9 @@ CREATE TABLE IF NOT EXISTS rejections (
     outcome TEXT NOT NULL, detail TEXT);
 """
 
+#: Seconds a busy receiver asks the sender to wait (``max_backlog``).
+BUSY_RETRY_AFTER = 10
+
 #: Delays before each handler run: a failing downstream call is retried in-house.
 HANDLER_SCHEDULE: tuple[float, ...] = (0, 1, 5, 30, 120, 600, 1800, 3600)
 
@@ -60,11 +63,20 @@ class Receiver:
 
     def __init__(self, store: Store, clock: Clock, secrets: list[str], handlers: dict[str, Handler], *,
                  seed: int | None = None, sequence: "itertools.count[int] | None" = None,
-                 workers: int = 2, tolerance: float = 300, dedup: bool = True) -> None:
+                 workers: int = 2, tolerance: float = 300, dedup: bool = True,
+                 priority: Callable[[dict], int] | None = None) -> None:
         self.store, self.clock = store, clock
         self.secrets = list(secrets)  # several during a secret rotation
         self.tolerance = tolerance
         self.dedup = dedup
+        #: Lesson 12's switches. ``inline``: run the handler inside the request, before answering
+        #: (the naive design). ``max_backlog``: with more handler runs than this waiting, answer
+        #: 503 with ``Retry-After`` (back-pressure) instead of queueing without bound.
+        self.inline = False
+        self.max_backlog: int | None = None
+        #: Lanes: ``priority(event) -> int``; among waiting handler runs, the lowest number goes
+        #: first (``None``: first come, first served). ``receiver.priority = lambda e: ...``
+        self.priority = priority
         self._defaults = dict(handlers)
         self._custom: dict[str, Handler] = {}
         self._rng = random.Random(f"{seed}:receiver") if seed is not None else random.Random()
@@ -138,6 +150,10 @@ class Receiver:
                     self._log_request(msg_id, 422, "rejected", str(e))
                     raise ApiError(422, str(e), "check the event against the catalog "
                                    "(hooklab.catalog.EVENT_TYPES)") from None
+            if known and self.max_backlog is not None and len(self.queue) >= self.max_backlog:
+                self._log_request(msg_id, 503, "rejected", f"backlog of {len(self.queue)} handler runs")
+                response = jsonify(error=f"busy: {len(self.queue)} events waiting; retry later")
+                return response, 503, {"Retry-After": str(BUSY_RETRY_AFTER)}
             status = "received" if known else "ignored"
             now = self.clock.now()
             text = body.decode()
@@ -154,11 +170,23 @@ class Receiver:
                 self.store.execute(
                     "INSERT INTO inbox (id, type, body, received_at, status, next_try_at) VALUES (?,?,?,?,?,?)",
                     (key, event["type"], text, now, status, now))
-            if known:
-                self.queue.push(now, key)
+            if known and self.inline:
+                self._process(key)
+            elif known:
+                self.queue.push(now, key, self._rank(event, msg_id))
             return jsonify(status="accepted" if known else "ignored", id=msg_id), 202
 
         return app
+
+    def _rank(self, event: dict, msg_id: str) -> int:
+        """The event's lane (0 unless ``priority`` is set); a failing ``priority`` means lane 0."""
+        if self.priority is None:
+            return 0
+        try:
+            return int(self.priority({**event, "id": msg_id}))
+        except Exception:  # a learner's lane function must not break the acknowledge path
+            log.exception("priority(event) failed for %s; using lane 0", event.get("type"))
+            return 0
 
     def _log_request(self, msg_id: str | None, status: int, outcome: str, detail: str | None) -> None:
         self.store.execute("INSERT INTO rejections (received_at, webhook_id, status, outcome, detail) "
@@ -188,7 +216,7 @@ class Receiver:
                 return
             self.store.execute("UPDATE inbox SET status='retrying', attempts=?, next_try_at=?, last_error=? "
                                "WHERE id=?", (attempts, now + delay, error, key))
-            self.queue.push(now + delay, key)
+            self.queue.push(now + delay, key, self._rank(event, event["id"]))
             return
         self.store.execute("UPDATE inbox SET status='processed', attempts=?, next_try_at=NULL, "
                            "processed_at=? WHERE id=?", (attempts, self.clock.now(), key))
