@@ -229,7 +229,7 @@ def test_lab00_checks_pass_right_answers(vstack, capsys):
 
 # -- grading -----------------------------------------------------------------------
 
-TIMEOUT, CELL_TIMEOUT = 20, 5
+TIMEOUT, CELL_TIMEOUT = 40, 5  # generous: a class is graded 4 at a time on 2 cores
 
 
 def hand_in(folder: Path, student: str, nb, name: str = WARMUP.name) -> None:
