@@ -1,0 +1,126 @@
+"""Lab 12: from a slow handler inside the request to acknowledge-then-queue, batching, back-pressure, capacity."""
+
+from __future__ import annotations
+
+import math
+import queue
+import statistics
+import threading
+import time
+
+from .checks import exercise, expect, fail, show
+
+#: What one CRM call costs the slow handler, in seconds.
+CRM_CALL_S = 0.05
+
+#: The latency target of the acknowledge path: p95 below this many milliseconds.
+TARGET_P95_MS = 20.0
+
+
+def slow_handle(event: dict, log: list | None = None) -> None:
+    """The integration's work for one event: one CRM call (50 ms)."""
+    time.sleep(CRM_CALL_S)
+    if log is not None:
+        log.append(event)
+
+
+def _post_all(app, events: list[dict]) -> tuple[list[int], list[float]]:
+    client = app.test_client()
+    statuses, latencies = [], []
+    for event in events:
+        start = time.perf_counter()
+        response = client.post("/webhooks", json=event)
+        latencies.append((time.perf_counter() - start) * 1000)
+        statuses.append(response.status_code)
+    return statuses, latencies
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1]
+
+
+def _events(n: int, start: int = 0) -> list[dict]:
+    return [{"id": f"msg_{i}", "type": "newsletter.subscribed", "data": {"email": f"p{i}@example.com"}}
+            for i in range(start, start + n)]
+
+
+@exercise("12.1", points=3, title="Acknowledge at once, queue the work")
+def _acknowledge(make_app):
+    jobs: queue.Queue = queue.Queue()
+    app = make_app(jobs)
+    expect(hasattr(app, "test_client"), expected="a Flask app", got=show(app), hint="return the app you built")
+    events = _events(30)
+    statuses, latencies = _post_all(app, events)
+    expect(statuses == [202] * 30, expected="202 Accepted for every event", got=show(sorted(set(statuses))),
+           hint="return jsonify(status=\"accepted\"), 202 after putting the event on the queue")
+    queued = []
+    while not jobs.empty():
+        queued.append(jobs.get_nowait())
+    expect(queued == events, expected="the 30 events on the queue, in order, unchanged",
+           got=f"{len(queued)} item(s), first {show(queued[:1])}", hint="jobs.put(request.get_json())")
+    p95 = _p95(latencies)
+    expect(p95 < TARGET_P95_MS, expected=f"p95 answer time under {TARGET_P95_MS:g} ms",
+           got=f"{p95:.1f} ms", hint="do no work in the request: no handler call, no sleep, just put and answer")
+    return f"the sender waits under {TARGET_P95_MS:g} ms, not the {CRM_CALL_S * 1000:.0f} ms of the handler"
+
+
+@exercise("12.2", points=3, title="A worker that handles events in batches")
+def _work(work):
+    for n, size in ((25, 10), (7, 3), (4, 10)):
+        jobs: queue.Queue = queue.Queue()
+        for event in _events(n):
+            jobs.put(event)
+        jobs.put(None)
+        batches: list[list] = []
+        done = threading.Event()
+        result = {}
+
+        def run():
+            result["n"] = work(jobs, batches.append, size)
+            done.set()
+
+        threading.Thread(target=run, daemon=True).start()
+        if not done.wait(5):
+            fail(expected="work() to return after the None that ends the queue",
+                 got="it still runs after 5 s", hint="stop the loop when you take None off the queue")
+        sizes = [len(b) for b in batches]
+        want = [size] * (n // size) + ([n % size] if n % size else [])
+        expect(sizes == want, expected=f"batches of {want} for {n} events with batch_size {size}",
+               got=show(sizes), hint="block for the first item, then take more with get_nowait() up to batch_size")
+        flat = [e for b in batches for e in b]
+        expect(flat == _events(n), expected="every event once, in order", got=f"{len(flat)} event(s)",
+               hint="pass each batch (a list of events) to handle, once")
+        expect(result.get("n") == n, expected=f"work() to return {n}, the events handled",
+               got=show(result.get("n")), hint="count the events, not the batches")
+    return "one CRM call per batch instead of one per event"
+
+
+@exercise("12.3", points=2, title="Back-pressure: say 503 when the queue is full")
+def _bounded(make_bounded_app):
+    jobs: queue.Queue = queue.Queue()
+    app = make_bounded_app(jobs, 5)
+    client = app.test_client()
+    answers = [client.post("/webhooks", json=e) for e in _events(8)]
+    statuses = [r.status_code for r in answers]
+    expect(statuses == [202] * 5 + [503] * 3, expected="202 for the first 5 events, then 503 (limit 5)",
+           got=show(statuses), hint="if jobs.qsize() >= limit: answer 503 before putting anything")
+    expect(all(r.headers.get("Retry-After", "").isdigit() for r in answers[5:]),
+           expected="a Retry-After header (seconds) on each 503", got=show(answers[5].headers.get("Retry-After")),
+           hint='return jsonify(error="busy"), 503, {"Retry-After": "10"}')
+    expect(jobs.qsize() == 5, expected="only the 5 accepted events queued", got=jobs.qsize(),
+           hint="a refused event is not queued: the sender keeps it and retries later")
+    jobs.get_nowait()
+    expect(client.post("/webhooks", json=_events(1, 8)[0]).status_code == 202,
+           expected="202 again once the queue has room", got="not 202", hint="compare with the queue's size now")
+    return "a full queue pushes back on the sender instead of growing without bound"
+
+
+@exercise("12.4", points=2, title="How many workers?")
+def _capacity(workers_needed):
+    cases = ((100, 0.05, 0.7), (10, 0.05, 0.7), (250, 0.2, 0.8), (1, 2.0, 0.5), (30, 0.1, 0.4))
+    for rate, seconds, utilisation in cases:
+        want = math.ceil(rate * seconds / utilisation)
+        got = workers_needed(rate, seconds, utilisation)
+        expect(got == want, expected=f"{want} workers for {rate}/s at {seconds} s each, kept {utilisation:.0%} busy",
+               got=show(got), hint="rate * seconds is the busy workers on average; divide by utilisation; round up")
+    return "capacity = arrival rate × work per event, with headroom"
