@@ -226,7 +226,8 @@ def execute(path: str | Path, timeout: float = 120) -> None:
     """
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
-    run(nb, path.resolve().parent, timeout=timeout)
+    nb.metadata.pop("widgets", None)  # widget state changes on every run; the text fallbacks stay
+    run(nb, path.resolve().parent, timeout=timeout, store_widget_state=False)
     path.write_text(text(nb), encoding="utf-8")
 
 

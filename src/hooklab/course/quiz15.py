@@ -1,0 +1,344 @@
+"""Lesson 15's self-check quiz: the bank of questions, and the experiments that answer them.
+
+No answer key: each question's ``truth`` plays the question's recipe on a stack of its own
+(seeded, virtual clock; not ``start()``, so the learner's stack keeps running) or works
+from the question's inputs. The lesson asks with widgets or ``answer()`` (:func:`quiz`);
+the lab asks for functions and checks them on seeds the learner never saw.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+from typing import Any
+
+from .. import catalog, polling, signing
+from ..errors import SignatureError
+from ..quiz import Question, Quiz
+from ..stack import Stack
+from ..testing import sample, signed
+
+__all__ = ["quiz", "QUESTIONS", "KINDS", "TESTS", "own_stack", "played", "never_processed", "changes",
+           "candidate_requests", "three_requests", "lost_without_retries", "break_receiver", "run_tests"]
+
+SEED = 15
+TWO = ("newsletter.subscribed", "order.completed")
+LEAD = {"form_id": "demo-request", "consent": False, "email": "lia@example.com", "name": "Lia Souza"}
+
+
+def own_stack(seed: int = SEED, **options: Any) -> Stack:
+    """A seeded virtual stack for a check; not ``start()``: the learner's own stack keeps running."""
+    return Stack(seed=seed, clock="virtual", data_dir=None,
+                 **{"timeout": 5.0, "retries": True, "schedule": None, "workers": 4, **options})
+
+
+def played(n: int, faults: dict | None = None, types: tuple = TWO, seed: int = SEED, **options: Any) -> Stack:
+    """A stack with ``faults`` set that fired ``n`` events (cycling through ``types``) and waited."""
+    stack = own_stack(seed, **options)
+    for service, settings in (faults or {}).items():
+        stack.faults.set(service, **settings)
+    for i in range(n):
+        stack.fire(types[i % len(types)])
+    stack.wait()
+    return stack
+
+
+def never_processed(stack: Stack) -> int:
+    """Events whose handlers never finished: they never reached the CRM, whatever the sender's log says."""
+    done = set(stack.receiver.inbox().query("status == 'processed'")["id"])
+    return sum(1 for event_id in stack.sources.events()["id"] if event_id not in done)
+
+
+def _pick(options: dict, found: Any) -> str:
+    return next((letter for letter, value in options.items() if value == found), f"none of the options ({found})")
+
+
+# -- the recipes behind the questions ---------------------------------------------------
+
+def _wasted_polls() -> int:
+    with own_stack() as s:
+        run = polling.measure(s, n_events=10, window_s=3600, intervals=(300,), seed=SEED)
+    return int((run.polls["new_events"] == 0).sum())
+
+
+def _lead_without_consent() -> str:
+    with own_stack() as s:
+        s.fire("form.submitted", **LEAD)
+        s.wait()
+        member = s.email.member(LEAD["email"])
+        found = (s.crm.contact(LEAD["email"]) is not None, bool(member) and member["status"] == "subscribed",
+                 any(LEAD["name"] in text for text in s.notifier.messages(channel="leads")["text"]))
+    return _pick({"a": (True, False, True), "b": (True, True, True), "c": (False, False, False),
+                  "d": (False, False, True)}, found)
+
+
+def changes(order: dict) -> dict[int, dict]:
+    """Question Q4's four changes, applied to one ``order.completed`` event."""
+    d = order["data"]
+    return {1: {**order, "data": {**d, "coupon_code": "SPRING10"}},
+            2: {**order, "data": {("email_address" if k == "email" else k): v for k, v in d.items()}},
+            3: {**order, "type": "order.shipped"}, 4: dict(reversed(order.items()))}
+
+
+def _refused_changes() -> str:
+    with own_stack() as s:
+        client = s.receiver.app.test_client()
+        refused = {n for n, event in changes(sample("order.completed", seed=SEED)).items()
+                   if client.post("/webhooks", **signed(event, s.secret, timestamp=s.clock.now())).status_code >= 400}
+    return _pick({"a": {2}, "b": {2, 3}, "c": {1, 2, 3, 4}, "d": {1, 2}}, refused)
+
+
+#: How each candidate request of Q5 and check 15.4 is made, and why a receiver must refuse it.
+KINDS = {
+    "valid": "it verifies",
+    "tampered": "its body was changed after signing (look at the total), so the HMAC no longer matches",
+    "stale": "its signature is right but 10 minutes old, outside the 5-minute window, like a captured request "
+             "replayed later",
+    "future": "its timestamp is 10 minutes in the future, outside the window",
+    "wrong_secret": "it was signed with another secret, as anyone who does not hold yours would sign",
+    "reserialised": "its JSON was parsed and dumped again (spaces after ':' and ','): not the bytes that were signed",
+    "unsigned": "it has no webhook-signature header",
+}
+LESSON_KINDS = ("tampered", "stale", "valid")
+
+
+def candidate_requests(secret: str, now: int, kinds: tuple[str, ...], seed: int,
+                       shuffle: bool = True) -> tuple[dict[str, dict], dict[str, str]]:
+    """Requests ``{"a": {"headers", "body"}, ...}`` made as ``kinds`` say, and the kind of each letter."""
+    rng = random.Random(seed)
+    kinds = list(kinds)
+    if shuffle:
+        rng.shuffle(kinds)
+    requests, kind_of = {}, {}
+    for letter, kind in zip("abcdefgh", kinds):
+        body = json.dumps(sample("order.completed", seed=rng.randrange(10**6)), separators=(",", ":"))
+        at = now - 600 if kind == "stale" else now + 600 if kind == "future" else now
+        key = signing.generate_secret(rng) if kind == "wrong_secret" else secret
+        headers = signing.sign_headers(key, catalog.make_id("msg", rng), at, body)
+        if kind == "tampered":
+            body = body.replace('"total":', '"total":1', 1)
+        elif kind == "reserialised":
+            body = json.dumps(json.loads(body))
+        elif kind == "unsigned":
+            del headers["webhook-signature"]
+        requests[letter], kind_of[letter] = {"headers": headers, "body": body}, kind
+    return requests, kind_of
+
+
+def three_requests(stack: Stack) -> dict[str, dict]:
+    """Question Q5's three requests, signed for ``stack`` (its secret, its clock's now)."""
+    return candidate_requests(stack.secret, int(stack.clock.now()), LESSON_KINDS, SEED)[0]
+
+
+def _authentic() -> str:
+    with own_stack() as s:
+        requests, secret, now = three_requests(s), s.secret, int(s.clock.now())
+    valid = []
+    for letter, r in requests.items():
+        try:
+            signing.verify(secret, r["headers"], r["body"], now=now)
+            valid.append(letter)
+        except SignatureError:
+            pass
+    return valid[0] if len(valid) == 1 else f"not one valid request ({valid})"
+
+
+def _lesson_kinds() -> dict[str, str]:  # the shuffle does not depend on the secret
+    kind_of = candidate_requests(signing.generate_secret(random.Random(0)), 1767603600, LESSON_KINDS, SEED)[1]
+    return {letter: KINDS[kind] for letter, kind in kind_of.items()}
+
+
+def lost_without_retries(seed: int = SEED, error_rate: float = 0.3, n: int = 20) -> int:
+    """Q6: ``n`` events, the receiver fails ``error_rate`` of the requests, one attempt each."""
+    with played(n, {"receiver": {"error_rate": error_rate}}, seed=seed, retries=False) as s:
+        return never_processed(s)
+
+
+def _redelivery() -> str:
+    with own_stack() as s:
+        event_id = s.fire("order.completed")
+        s.wait()
+        s.replay(event_id)
+        s.wait()
+        log = s.deliveries()
+        status = int(log[log["event_id"] == event_id]["status_code"].iloc[-1])
+    return _pick({"a": 202, "b": 401, "c": 200, "d": 409}, status)
+
+
+# Q8 and check 15.3: tests a teammate might write, and the bug (a redelivered order stored twice).
+def _post(stack: Stack, client: Any, seed: int, msg_id: str | None = None, tamper: bool = False) -> int:
+    request = signed(sample("order.completed", seed=seed), stack.secret, msg_id=msg_id, timestamp=stack.clock.now())
+    if tamper:
+        request["data"] = request["data"].replace(b'"total":', b'"total":1')
+    return client.post("/webhooks", **request).status_code
+
+
+def _twice_then_count(stack, client):
+    for _ in range(2):
+        _post(stack, client, 102, msg_id="msg_twice")
+    stack.wait()
+    order_id = sample("order.completed", seed=102)["data"]["order_id"]
+    assert (stack.crm.orders()["order_id"] == order_id).sum() == 1
+
+
+TESTS: dict[str, Callable[[Stack, Any], None]] = {
+    "a": _twice_then_count,
+    "b": lambda stack, client: _assert(_post(stack, client, 101) == 202),
+    "c": lambda stack, client: _assert(all(200 <= _post(stack, client, 103, "msg_again") < 300 for _ in range(2))),
+    "d": lambda stack, client: _assert(_post(stack, client, 104, tamper=True) == 401),
+}
+
+
+def _assert(condition: bool) -> None:
+    assert condition
+
+
+def break_receiver(stack: Stack) -> None:
+    """The teammate's bug: no dedup at the door, and a handler that POSTs a new CRM order per call."""
+    stack.receiver.dedup = False
+
+    @stack.receiver.on("order.completed")
+    def create_order(event):
+        d = event["data"]
+        stack.crm.upsert_contact(d["email"], name=d["name"], lifecycle_stage="customer")
+        stack.crm.create_order(d["order_id"], d["email"], d["total"], d["currency"], items=d["items"])
+
+
+def run_tests(tests: dict[str, Callable], buggy: bool, seed: int = SEED) -> dict[str, str | None]:
+    """Run ``tests(stack, client)`` in turn on one fresh stack: None where a test passed, else why it failed."""
+    out: dict[str, str | None] = {}
+    with own_stack(seed) as s:
+        if buggy:
+            break_receiver(s)
+        for name, test in tests.items():
+            try:
+                test(s, s.receiver.app.test_client())
+                out[name] = None
+            except NotImplementedError:
+                raise  # an unanswered lab exercise: the check says so
+            except Exception as e:  # a failed assert or a crash: either way the test did not pass
+                out[name] = f"{type(e).__name__}: {e}".rstrip(": ")
+    return out
+
+
+def _catching_test() -> str:
+    good, bad = run_tests(TESTS, buggy=False), run_tests(TESTS, buggy=True)
+    catching = [k for k in TESTS if good[k] is None and bad[k] is not None]
+    return catching[0] if len(catching) == 1 else f"not one test ({catching})"
+
+
+def _crm_outage() -> str:
+    with played(5, {"crm": {"outage": (0, 3 * 3600)}}, types=TWO[:1]) as s:
+        problems = set(s.reconcile()["problem"])
+    return _pick({"a": set(), "b": {"duplicate"}, "c": {"stale"}, "d": {"missing"}}, problems)
+
+
+def _timeouts_with_a_slow_crm() -> int:
+    with played(10, {"crm": {"latency_ms": 8000}}, types=TWO[1:]) as s:
+        return int((s.deliveries()["error"] == "timeout").sum())
+
+
+def _signs() -> str:
+    with played(20, {"receiver": {"error_rate": 0.3}}) as s:
+        firing = set(s.warning_signs().query("alert")["sign"])
+    return _pick({"a": set(), "b": {"frequent errors"}, "c": {"frequent errors", "inconsistent data"},
+                  "d": {"delays", "frequent errors", "inconsistent data"}}, firing)
+
+
+# -- the bank ---------------------------------------------------------------------------
+
+Q = Question
+QUESTIONS = [
+    Q("Q0", "Practice: which HTTP method carries a webhook?", "02", lambda: "b", {"a": "GET", "b": "POST", "c": "PUT"},
+      why={"a": "a GET asks for something; a webhook delivers an event, in a request body",
+           "c": "PUT replaces a resource at a URL the caller names; nothing is replaced here"},
+      right="Every attempt in stack.deliveries() is a POST with a JSON body.", scored=False),
+    Q("Q1", "Webhook or polling: what is the real difference?", "01", lambda: "c", {
+        "a": "a webhook uses a protocol of its own; polling uses HTTP",
+        "b": "a webhook keeps a connection open and streams events over it",
+        "c": "the source calls your URL when something happens; a poller calls the source's API on a schedule",
+        "d": "polling every second is as fresh as a webhook, for about the same cost"},
+      why={"a": "a webhook is an ordinary HTTP POST with a JSON body (you took one apart in lesson 02)",
+           "b": "that is a stream (WebSocket, server-sent events); a webhook is one short request per event",
+           "d": "polling every second is 86,400 requests a day, nearly all empty, and still up to a second late"},
+      right="Push against pull: the source tells you, instead of you asking again and again."),
+    Q("Q2", "Polling every 5 minutes for an hour: how many of the 12 polls bring nothing new?", "01", _wasted_polls,
+      why={0: "a poll brings news only if someone signed up since the previous poll",
+           2: "12 − 10 assumes one signup per 5-minute slot; random signups bunch up and leave more slots empty"},
+      hint="count the rows of run.polls whose new_events is 0",
+      right="The webhook sent 10 requests, one per signup, none of them empty."),
+    Q("Q3", "A demo request without marketing consent: where does the lead end up?", "03, 05",
+      _lead_without_consent, {
+          "a": "in the CRM as a lead and announced in #leads, but not on the newsletter list",
+          "b": "in the CRM as a lead, subscribed to the newsletter, and announced in #leads",
+          "c": "nowhere: without consent the integration drops the event",
+          "d": "only in #leads: the CRM waits until the person consents"},
+      why={"b": "consent decides list membership: subscribing someone who did not agree breaks GDPR/LGPD rules",
+           "c": "consent is about marketing email; sales may still follow up a demo request",
+           "d": "the CRM does record the lead: look at stack.crm.contact(...)"},
+      right="Consent decides the email list, not whether sales hears about the lead."),
+    Q("Q4", "Four changes to order.completed: which does this receiver refuse?", "06", _refused_changes, {
+        "a": "only (2), the rename", "b": "(2) and (3): the rename and the new event type",
+        "c": "all four: any change needs a new version", "d": "(1) and (2): the new optional field and the rename"},
+      why={"a": "post change (1) too: this catalog validates with additionalProperties: false, so a strict "
+                "receiver turns an additive change into a breaking one",
+           "b": "an unknown event type is acknowledged (202) and ignored, so senders can add types",
+           "c": "key order means nothing to a JSON reader, and the signature covers the bytes actually sent"},
+      right="The rename breaks everyone; the new field breaks strict readers like this one. Read tolerantly."),
+    Q("Q5", "Three signed requests: which one is authentic?", "07", _authentic,
+      {"a": "request a", "b": "request b", "c": "request c"}, why=_lesson_kinds,
+      right="Check the HMAC over the raw bytes, and the timestamp window, for every request."),
+    Q("Q6", "A 30% error rate, retries off, 20 events: how many never reach the CRM?", "08, 10",
+      lost_without_retries,
+      why={0: "that is what retries buy; with retries=False a 503 is final for that event",
+           6: "30% of 20 is the average to expect; each request is a random draw, so count what this run did",
+           20: "most requests got through: 30% is a rate, not an outage"},
+      hint="count the dead letters, or the events whose delivery is not 'delivered'",
+      right="Each one is a dead letter: lost unless someone replays it."),
+    Q("Q7", "The same webhook-id arrives again: what does the receiver answer?", "04, 08, 11", _redelivery, {
+        "a": "202: accepted again, and the CRM now has the order twice", "b": "401: refused as a replay attack",
+        "c": "200: a duplicate, nothing changes", "d": "409: a conflict, so the sender tries again later"},
+      why={"a": "the receiver remembers the webhook-ids it stored and does not do the work twice",
+           "b": "the sender signs every attempt afresh, so a redelivery is authentic; the window stops old "
+                "captured requests, dedup stops repeats",
+           "d": "a 409 would make the sender retry what is already done; a success status makes it stop"},
+      right="Deduplicating by webhook-id makes at-least-once delivery safe."),
+    Q("Q8", "Which test fails on a receiver that stores a redelivered order twice?", "09", _catching_test, {
+        "a": "post the same signed order twice (same webhook-id), wait; assert the CRM holds it once",
+        "b": "post one signed order; assert the answer is 202",
+        "c": "post the same signed order twice; assert both answers are 2xx",
+        "d": "post an order with a tampered body; assert the answer is 401"},
+      why={"b": "it passes on both receivers: the bug shows only on the second delivery",
+           "c": "the broken receiver answers 202 twice, so the test passes on it: a test that cannot fail "
+                "protects nothing",
+           "d": "a good test, of signatures; the bug is about duplicates"},
+      right="Name the behaviour, make it happen twice, assert the outcome in the CRM."),
+    Q("Q9", "The CRM was down for 3 hours; every delivery got a 202. What does reconcile() find?", "10, 13",
+      _crm_outage, {"a": "nothing: every delivery succeeded, so the systems agree", "b": "duplicate records",
+                    "c": "stale records", "d": "missing records"},
+      why={"a": "a 202 means the receiver stored the event, not that the CRM got it; the handlers retried for "
+                "about 1.7 hours, then gave up while the CRM was still down",
+           "b": "nothing arrived twice: look at the problem column",
+           "c": "stale needs an older version overwriting a newer one; here nothing arrived at all"},
+      right="Delivered is not processed: only a reconciliation against the source shows it."),
+    Q("Q10", "The CRM takes 8 s per call, the sender waits 5 s: how many attempts time out?", "12",
+      _timeouts_with_a_slow_crm,
+      why={10: "that is what a receiver that calls the CRM before answering would suffer; this one answers as "
+               "soon as the event is stored, and calls the CRM afterwards",
+           20: "a timed-out attempt is retried, but only if it timed out in the first place"},
+      hint="count the rows of stack.deliveries() whose error is 'timeout'",
+      right="Acknowledge, then queue: a slow CRM delays the CRM (see the lag), never the sender."),
+    Q("Q11", "30% errors with retries on: which warning signs fire?", "13", _signs, {
+        "a": "none: the retries fixed everything", "b": "frequent errors only",
+        "c": "frequent errors and inconsistent data", "d": "delays, frequent errors and inconsistent data"},
+      why={"a": "retries hid the failures from the CRM, not from the log: look at the failed attempt rate",
+           "c": "reconcile() is empty: every event got through in the end",
+           "d": "the p95 lag stayed at a few seconds: read the value column"},
+      right="The sender's log shows trouble the CRM never saw: fix the cause before retries run out."),
+]
+
+
+def quiz() -> Quiz:
+    """Lesson 15's quiz, with a fresh score."""
+    return Quiz(QUESTIONS)

@@ -1,0 +1,192 @@
+"""A self-check quiz: each question computes its own right answer; feedback per answer; one score.
+
+A :class:`Question` holds no answer key. Its ``truth`` function finds the right answer
+when first asked (it runs a seeded stack, or works from the question's inputs), so
+what the quiz accepts is what the stack really does. A :class:`Quiz` grades answers
+given in plain Python or with ipywidgets controls, and both keep the same score::
+
+    >>> quiz = Quiz([Question("Q1", "2 + 2?", lesson="00", truth=lambda: 4, why={5: "one too many"})])
+    >>> quiz.answer("Q1", 5)
+    ❌ Q1 not quite: one too many. See lesson 00.
+    Score: 0 of 1 right (1 answered).
+    >>> quiz.ask("Q1")        # a text box and a Check button (with a text fallback)
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["Question", "Quiz", "Panel"]
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question. No ``options``: the answer is a whole number.
+
+    ``why`` maps a wrong answer to the reason it is wrong (or is a function returning
+    that mapping, when the reasons depend on the question's inputs); ``hint`` answers
+    any other wrong answer; ``right`` is shown with a right answer (``{truth}`` is
+    replaced by it). ``scored=False`` makes a practice question.
+    """
+
+    id: str
+    prompt: str
+    lesson: str
+    truth: Callable[[], Any]
+    options: Mapping[str, str] = field(default_factory=dict)
+    why: Mapping[Any, str] | Callable[[], Mapping[Any, str]] = field(default_factory=dict)
+    right: str = ""
+    hint: str = "look again at what you ran"
+    scored: bool = True
+
+    def parse(self, value: Any) -> Any:
+        """The answer in canonical form (an option letter, or an int); ValueError says what to give."""
+        if self.options:
+            letter = str(value).strip().lower().rstrip(")").strip()
+            if letter not in self.options:
+                raise ValueError(f"answer with one of {', '.join(map(repr, self.options))}, not {value!r}")
+            return letter
+        try:
+            number = float(str(value).strip())
+        except ValueError:
+            raise ValueError(f"answer with a whole number, not {value!r}") from None
+        if not number.is_integer():
+            raise ValueError(f"answer with a whole number, not {value!r}")
+        return int(number)
+
+
+class Quiz:
+    """Questions, the learner's latest answer to each, and the score."""
+
+    def __init__(self, questions: Iterable[Question]) -> None:
+        self.questions = {q.id: q for q in questions}
+        self._truth: dict[str, Any] = {}
+        self._answers: dict[str, tuple[Any, bool]] = {}
+
+    def _get(self, qid: Any) -> Question:
+        key = f"Q{qid}" if isinstance(qid, int) else str(qid).strip().upper()
+        if key not in self.questions:
+            raise KeyError(f"no question {qid!r}; the questions are {', '.join(self.questions)}")
+        return self.questions[key]
+
+    def truth(self, qid: Any) -> Any:
+        """The right answer, computed on first use (this may run a stack for a second)."""
+        q = self._get(qid)
+        if q.id not in self._truth:
+            try:
+                self._truth[q.id] = q.parse(q.truth())
+            except ValueError as e:  # the recipe's outcome is none of the options: the stack changed
+                raise RuntimeError(f"{q.id}'s recipe gave no valid answer ({e}): update the question") from None
+        return self._truth[q.id]
+
+    def grade(self, qid: Any, value: Any) -> tuple[bool | None, str]:
+        """``(right, feedback)``, recording nothing; ``right`` is None for an answer of the wrong form."""
+        q = self._get(qid)
+        try:
+            given = q.parse(value)
+        except ValueError as e:
+            return None, f"⚠️ {q.id}: {e}."
+        truth = self.truth(q.id)
+        lesson = f"lesson{'s' if ',' in q.lesson else ''} {q.lesson}"
+        if given == truth:
+            note = q.right.format(truth=truth)
+            return True, f"✅ {q.id} right: {given}." + (f" {note}" if note else "") + f" ({lesson.capitalize()}.)"
+        why = q.why() if callable(q.why) else q.why
+        return False, f"❌ {q.id} not quite: {why.get(given, q.hint)}. See {lesson}."
+
+    def answer(self, qid: Any, value: Any) -> None:
+        """Grade ``value`` (an option letter, or a number), keep it as the latest answer, print feedback."""
+        print(self._record(qid, value)[1])
+        if self._get(qid).scored:
+            print(self.score_line())
+
+    def _record(self, qid: Any, value: Any) -> tuple[bool | None, str]:
+        q = self._get(qid)
+        right, message = self.grade(q.id, value)
+        if right is not None and q.scored:
+            self._answers[q.id] = (q.parse(value), right)
+        return right, message
+
+    def score_line(self) -> str:
+        scored = [q for q in self.questions.values() if q.scored]
+        right = sum(1 for q in scored if self._answers.get(q.id, (None, False))[1])
+        answered = sum(1 for q in scored if q.id in self._answers)
+        return f"Score: {right} of {len(scored)} right ({answered} answered)."
+
+    def score(self) -> pd.DataFrame:
+        """One row per scored question: your latest answer and whether it is right."""
+        rows = []
+        for q in self.questions.values():
+            if q.scored:
+                given, right = self._answers.get(q.id, (None, None))
+                rows.append({"question": q.id, "about": q.prompt, "lesson": q.lesson,
+                             "your answer": "—" if given is None else given,
+                             "result": "not answered" if right is None else "right" if right else "try again"})
+        return pd.DataFrame(rows, columns=["question", "about", "lesson", "your answer", "result"])
+
+    def ask(self, qid: Any, widgets: bool = True) -> "Panel":
+        """The question as ipywidgets controls (and, for nbval and static views, as text).
+
+        ``widgets=False``, or no ipywidgets installed: the text only; answer with :meth:`answer`.
+        """
+        return Panel(self, self._get(qid), widgets)
+
+
+class Panel:
+    """What :meth:`Quiz.ask` shows: controls and a Check button, with a stable text beside them.
+
+    A notebook stores both. A live front end shows the widgets; nbval compares the text
+    (it skips the widget view, whose model id changes on every run), and a reader without
+    widgets reads it.
+    """
+
+    def __init__(self, quiz: Quiz, question: Question, widgets: bool = True) -> None:
+        self.quiz, self.question, self.box = quiz, question, None
+        try:
+            import ipywidgets as w
+        except ImportError:
+            widgets = False
+        if widgets:
+            q = question
+            if q.options:
+                self.control = w.RadioButtons(options=[(f"{k}) {v}", k) for k, v in q.options.items()],
+                                              value=None, layout=w.Layout(width="auto"))
+            else:
+                self.control = w.Text(placeholder="a whole number")
+            self.button = w.Button(description=f"Check {q.id}", button_style="primary")
+            self.feedback = w.HTML()
+            self.button.on_click(self._check)
+            self.box = w.VBox([self.control, self.button, self.feedback])
+
+    def _check(self, _button: Any = None) -> None:
+        value = self.control.value
+        if value is None or str(value).strip() == "":
+            self.feedback.value = "Choose an option first." if self.question.options else "Type a number first."
+            return
+        self.feedback.value = "Checking…"
+        right, message = self.quiz._record(self.question.id, value)
+        color = {True: "green", False: "firebrick", None: "darkorange"}[right]
+        score = f"<br>{html.escape(self.quiz.score_line())}" if self.question.scored else ""
+        self.feedback.value = f'<span style="color:{color}">{html.escape(message)}</span>{score}'
+
+    def text(self) -> str:
+        """What a reader without widgets sees: the question, its options, how to answer in Python."""
+        q = self.question
+        form = '"<letter>"' if q.options else "<a whole number>"
+        return "\n".join([f"{q.id} · {q.prompt}", *(f"  {k}) {v}" for k, v in q.options.items()),
+                          f'Answer with the widget, or in Python: answer("{q.id}", {form})'])
+
+    def __repr__(self) -> str:
+        return self.text()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict:
+        if self.box is None:
+            return {"text/plain": self.text()}
+        bundle = self.box._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = self.text()  # not the widgets' own repr, "VBox(children=...)"
+        return bundle
