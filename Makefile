@@ -5,7 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test bench labs clean
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: lab test bench labs clean browser binder-check
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "hooklab needs Python 3.11 or newer (set PYTHON=...)"'
@@ -21,8 +23,30 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb \
 		$(if $(filter 0,$(shell id -u)),--allow-root)
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# The browser tests drive Debian's Chromium; install it where we may (root with apt-get).
+browser:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Chromium for the browser tests (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "no Chromium at $(CHROMIUM): the browser tests will be skipped (Debian: sudo apt-get install chromium)"; fi; }
+
+# Binder ignores the root files when binder/ exists: build its environment from binder/ alone,
+# in a fresh virtualenv, and run every test there, so binder/ cannot drift from the root.
+BINDER_VENV := build/binder-venv
+binder-check: browser
+	@$(PYTHON) -c 'import sys; want = open("binder/runtime.txt").read().strip(); \
+	  have = f"python-{sys.version_info[0]}.{sys.version_info[1]}"; \
+	  assert have == want, f"binder/runtime.txt asks for {want}, this is {have} (set PYTHON=...)"'
+	rm -rf $(BINDER_VENV)
+	$(PYTHON) -m venv $(BINDER_VENV)
+	$(BINDER_VENV)/bin/python -m pip install --quiet -r binder/requirements.txt
+	PATH="$(CURDIR)/$(BINDER_VENV)/bin:$$PATH" bash binder/postBuild
+	$(BINDER_VENV)/bin/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	PATH="$(CURDIR)/$(BINDER_VENV)/bin:$$PATH" $(BINDER_VENV)/bin/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

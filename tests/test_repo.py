@@ -28,3 +28,16 @@ def test_every_dependency_is_pinned_and_binder_has_the_same_pins():
     assert root and all(re.fullmatch(r"\d+(\.\d+)*", v) for v in root.values())
     assert pins(ROOT / "binder/requirements.txt") == root
     assert (ROOT / "binder/runtime.txt").read_text().strip() == "python-3.11"
+    assert "jupyter-server-proxy" in root  # the inspector behind JupyterHub and Binder
+
+
+def test_binder_post_build_installs_the_package_and_stops_on_error():
+    post = ROOT / "binder/postBuild"
+    assert post.stat().st_mode & 0o111, "binder/postBuild must be executable"
+    lines = [line.strip() for line in post.read_text().splitlines() if line.strip() and not line.startswith("#")]
+    assert lines[0] == "set -e" and any(re.search(r"pip install .*\.$", line) for line in lines)
+
+
+def test_the_readme_badge_opens_lesson_00_in_jupyterlab():
+    readme = (ROOT / "README.md").read_text()
+    assert re.search(r"\(https://mybinder\.org/v2/gh/[^)]+\?labpath=notebooks%2F00_start_here\.ipynb\)", readme)

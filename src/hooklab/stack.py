@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import random
 import shutil
 import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -37,6 +38,9 @@ from .services.handlers import default_handlers
 from .services.server import ServiceServer
 from .signing import generate_secret
 from .store import Store
+
+if TYPE_CHECKING:
+    from .widgets import Panel
 
 __all__ = ["start", "Stack"]
 
@@ -93,6 +97,7 @@ class Stack:
         self._stores: list[Store] = []
         self._servers: dict[str, ServiceServer] = {}
         self._stopped = False
+        self._panels: list = []
         try:
             self._build(seed, timeout, tuple(schedule), workers)
         except BaseException:
@@ -257,6 +262,32 @@ class Stack:
         return monitor.warning_signs(self.deliveries(), lags, self.reconcile(), len(self.dead_letters()),
                                      thresholds)
 
+    # -- the interactive layer ---------------------------------------------------
+
+    def panel(self, refresh: float = 1.0) -> "Panel":
+        """A control panel (ipywidgets): fire buttons, fault controls, live counters and log.
+
+        Where widgets cannot show, it displays as a text summary. ``refresh`` is in seconds.
+        """
+        from .widgets import Panel  # ipywidgets is only needed here
+
+        self._check_running()
+        panel = Panel(self, refresh=refresh)
+        self._panels.append(panel)
+        return panel
+
+    def inspector_link(self) -> str:
+        """The inspector page's address, as the browser showing this notebook can reach it.
+
+        Under JupyterHub or Binder (``JUPYTERHUB_SERVICE_PREFIX`` is set) the browser is on another
+        machine, so the link goes through jupyter-server-proxy, ``/user/<name>/proxy/<port>/``;
+        otherwise it is the direct ``http://127.0.0.1:<port>/``.
+        """
+        prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX")
+        if prefix:
+            return f"{prefix.rstrip('/')}/proxy/{urlsplit(self.urls['inspector']).port}/"
+        return self.urls["inspector"] + "/"
+
     # -- lifecycle -------------------------------------------------------------
 
     def _check_running(self) -> None:
@@ -273,6 +304,8 @@ class Stack:
         if self._stopped:
             return
         self._stopped = True
+        for panel in self._panels:
+            panel.close()
         self.clock.stopping.set()  # cut short any injected hang or latency
         for part in ("dispatcher", "receiver"):
             if hasattr(self, part):

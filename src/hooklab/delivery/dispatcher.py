@@ -26,7 +26,7 @@ from ..clock import Clock
 from ..errors import ConfigError, StackError
 from ..faults import Faults
 from ..signing import generate_secret, sign_headers
-from ..store import Store
+from ..store import Store, to_frame
 from .queue import JobQueue
 from .retry import DEFAULT_SCHEDULE, classify, next_delay, parse_retry_after
 
@@ -308,17 +308,30 @@ class Dispatcher:
 
     # -- looking inside -------------------------------------------------------
 
+    _ATTEMPT_COLUMNS = ["attempt_id", "event_id", "type", "subscription", "attempt", "trigger", "scheduled_at",
+                        "sent_at", "finished_at", "status_code", "error", "latency_ms", "outcome"]
+
+    def attempt_rows(self, last: int | None = None) -> list[dict]:
+        """Attempts as plain rows (Unix times), oldest first; ``last``: only the most recent ones."""
+        sql = ("SELECT a.id AS attempt_id, a.message_id AS event_id, m.type, a.subscription_id AS subscription, "
+               "a.attempt, a.trigger, a.scheduled_at, a.sent_at, a.finished_at, a.status_code, a.error, "
+               "a.latency_ms, a.outcome FROM attempts a JOIN messages m ON m.id=a.message_id ORDER BY a.id")
+        if last is None:
+            return self.store.all(sql)
+        return self.store.all(f"SELECT * FROM ({sql} DESC LIMIT ?) ORDER BY attempt_id", (last,))
+
     def attempts(self) -> pd.DataFrame:
         """One row per attempt, oldest first; ``attempt_id`` opens it in :meth:`attempt_detail`."""
-        cols = ["attempt_id", "event_id", "type", "subscription", "attempt", "trigger", "scheduled_at", "sent_at",
-                "finished_at", "status_code", "error", "latency_ms", "outcome"]
-        df = self.store.frame(
-            "SELECT a.id AS attempt_id, a.message_id AS event_id, m.type, a.subscription_id AS subscription, a.attempt, a.trigger, "
-            "a.scheduled_at, a.sent_at, a.finished_at, a.status_code, a.error, a.latency_ms, a.outcome "
-            "FROM attempts a JOIN messages m ON m.id=a.message_id ORDER BY a.id",
-            columns=cols, times=("scheduled_at", "sent_at", "finished_at"))
+        df = to_frame(self.attempt_rows(), self._ATTEMPT_COLUMNS, ("scheduled_at", "sent_at", "finished_at"))
         df["status_code"] = df["status_code"].astype("Int64")
         return df
+
+    def status_counts(self) -> dict[str, int]:
+        """How many deliveries stand in each state (pending, retrying, delivered, failed, dead, disabled)."""
+        counts = dict.fromkeys(("pending", "retrying", *FINAL), 0)
+        for row in self.store.all("SELECT status, count(*) AS n FROM deliveries GROUP BY status"):
+            counts[row["status"]] = row["n"]
+        return counts
 
     def deliveries(self, status: str | None = None) -> pd.DataFrame:
         """One row per (message, subscription): where each delivery stands now."""

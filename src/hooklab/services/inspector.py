@@ -1,15 +1,20 @@
 """The sender's console: every delivery attempt, its details, replay, and a way to fire events.
 
-Like webhook.site or GitHub's "Recent deliveries". Read-only apart from
-``fire`` and ``replay``, which need the stack's console token in the
-``X-Hooklab-Token`` header: a custom header cannot be sent by a cross-site form,
-so another web page cannot trigger them.
+Like webhook.site or GitHub's "Recent deliveries": ``GET /`` is a page that lists
+every attempt (filter by type and status), shows one in detail (request headers,
+body, response, timing) and replays its event. Read-only apart from ``fire`` and
+``replay``, which need the stack's console token in the ``X-Hooklab-Token`` header,
+or, from the page itself, ``Sec-Fetch-Site: same-origin`` (set by the browser, not
+by scripts) with the custom ``X-Hooklab-Inspector`` header. A cross-site page gets
+neither: the browser labels its requests cross-site and preflights a custom header,
+and no CORS answer allows it. The token is never put in the page.
 """
 
 from __future__ import annotations
 
 import hmac
 import json
+from importlib import resources
 from typing import TYPE_CHECKING
 
 from flask import Flask, jsonify, request
@@ -24,38 +29,32 @@ if TYPE_CHECKING:
 
 __all__ = ["create_app"]
 
-_PAGE = """<!doctype html><meta charset="utf-8"><title>hooklab inspector</title>
-<style>body{font:14px system-ui;margin:1.5em}table{border-collapse:collapse}td,th{padding:2px 8px;
-border-bottom:1px solid #ddd;text-align:left}</style><h1>hooklab: recent deliveries</h1>
-<table id="t"><thead><tr><th>#</th><th>sent</th><th>type</th><th>event</th><th>attempt</th>
-<th>status</th><th>ms</th><th>outcome</th></tr></thead><tbody></tbody></table>
-<script>
-fetch("api/attempts").then(r => r.json()).then(d => {
-  const tb = document.querySelector("#t tbody");
-  for (const a of d.attempts.reverse()) {
-    const tr = document.createElement("tr");
-    for (const v of [a.id, new Date(a.sent_at * 1000).toISOString(), a.type, a.event_id, a.attempt,
-                     a.status_code ?? a.error, a.latency_ms, a.outcome]) {
-      const td = document.createElement("td"); td.textContent = v; tr.appendChild(td);
-    }
-    tb.appendChild(tr);
-  }
-});
-</script>"""
+_PAGE = resources.files("hooklab.services").joinpath("static/inspector.html").read_text(encoding="utf-8")
+
+# The page may only run its own inline script and talk to its own origin, and only a page of the
+# same origin may frame it (a notebook behind the same jupyter-server-proxy): no clickjacking of replay.
+_CSP = ("default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+        "frame-ancestors 'self'; form-action 'none'; base-uri 'none'")
 
 
 def create_app(dispatcher: "Dispatcher", sources: "Sources", token: str) -> Flask:
     app = make_app("inspector")
 
     def require_token() -> None:
+        """The console token (scripts, curl), or the inspector page itself (same origin, custom header)."""
         given = request.headers.get("X-Hooklab-Token", "")
-        if not hmac.compare_digest(given.encode(), token.encode()):
-            raise ApiError(403, "this action needs the console token in the X-Hooklab-Token header",
-                           "`hooklab serve` prints it; in Python it is stack.keys['inspector']")
+        if hmac.compare_digest(given.encode(), token.encode()):
+            return
+        if request.headers.get("Sec-Fetch-Site") == "same-origin" and request.headers.get("X-Hooklab-Inspector"):
+            return  # a cross-site page can set neither: the browser marks it cross-site and preflights the header
+        raise ApiError(403, "this action needs the console token in the X-Hooklab-Token header",
+                       "`hooklab serve` prints it; in Python it is stack.keys['inspector']")
 
     @app.get("/")
     def page():
-        return _PAGE
+        """The deliveries list, with filters, a detail view and replay."""
+        return _PAGE, 200, {"Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": _CSP,
+                           "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
     @app.get("/health")
     def health():
@@ -63,11 +62,11 @@ def create_app(dispatcher: "Dispatcher", sources: "Sources", token: str) -> Flas
 
     @app.get("/api/attempts")
     def attempts():
-        rows = dispatcher.store.all(
-            "SELECT a.id, a.message_id AS event_id, m.type, a.subscription_id AS subscription, a.attempt, "
-            "a.trigger, a.sent_at, a.finished_at, a.status_code, a.error, a.latency_ms, a.outcome "
-            "FROM attempts a JOIN messages m ON m.id=a.message_id ORDER BY a.id")
-        return jsonify(attempts=rows)
+        """Every attempt, oldest first (``?last=N``: only the N most recent)."""
+        last = request.args.get("last")
+        if last is not None and not (last.isdigit() and int(last) > 0):
+            raise ApiError(400, f"last must be a positive whole number, not {last!r}")
+        return jsonify(attempts=dispatcher.attempt_rows(int(last) if last else None))
 
     @app.get("/api/events")
     def events():
