@@ -9,7 +9,9 @@ ratio, because a shared 2-core machine is noisy:
 - stack start+stop, median of 30;
 - 10,000 events from source to CRM, against 10,000 bare HTTP round trips;
 - peak memory of a process running the stack, against one that only imports
-  the same libraries.
+  the same libraries;
+- "Run All" of every lesson and solution: a fresh Python and kernel, every cell;
+- grading a class of 30 submissions with ``--jobs``.
 
 Results are printed as a Markdown table and written to benchmarks/results.json.
 """
@@ -180,12 +182,82 @@ def bench_memory(events: int) -> dict:
             "ratio": round(stack / base, 2)}
 
 
+def bench_run_all(folders: tuple[str, ...] = ("notebooks", "solutions")) -> dict:
+    """Wall time of ``python -m hooklab.course.labs --execute`` on a copy of each notebook."""
+    import shutil
+    import tempfile
+
+    root, times = HERE.parent, {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for folder in folders:
+            shutil.copytree(root / folder, Path(tmp) / folder)
+        for path in sorted(p for folder in folders for p in (Path(tmp) / folder).glob("*.ipynb")):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "hooklab.course.labs", "--execute", str(path)], check=True,
+                           capture_output=True)
+            times[f"{path.parent.name}/{path.stem}"] = round(time.perf_counter() - t0, 1)
+    return {"seconds": times, "slowest": max(times, key=times.get), "over_20_s": [k for k, v in times.items() if v > 20]}
+
+
+def bench_grading(students: int = 30, jobs: int = 2) -> dict:
+    """A class of ``students``: each hands in lab 00 and lab 08, right, untouched or half done."""
+    import shutil
+    import tempfile
+
+    import nbformat
+
+    from hooklab.course import grading, labs
+
+    root = HERE.parent
+    picks = ("00_lab_warmup", "08_lab_errors")
+    with tempfile.TemporaryDirectory() as tmp:
+        subs = Path(tmp) / "submissions"
+        for i in range(students):
+            for lab in picks:
+                (subs / f"s{i:02d}").mkdir(parents=True, exist_ok=True)
+                if i % 3 == 0:
+                    shutil.copy(root / "labs" / f"{lab}.ipynb", subs / f"s{i:02d}" / f"{lab}.ipynb")
+                else:
+                    nb = nbformat.read(root / "solutions" / f"{lab}.ipynb", as_version=4)
+                    if i % 3 == 2:  # half done: the second half of the answers are stubs again
+                        stub = labs.generate(root / "solutions" / f"{lab}.ipynb")
+                        answers = [k for k, c in enumerate(nb.cells) if labs.meta(c, "answer")]
+                        for k in answers[len(answers) // 2:]:
+                            nb.cells[k] = stub.cells[k]
+                    nbformat.write(nb, subs / f"s{i:02d}" / f"{lab}.ipynb")
+        t0 = time.perf_counter()
+        df = grading.grade(subs, Path(tmp) / "grades.csv", timeout=120, jobs=jobs, progress=False)
+        elapsed = time.perf_counter() - t0
+    assert len(df) == students * len(picks) and (df["status"] == "ok").all(), df["status"].value_counts()
+    return {"submissions": len(df), "jobs": jobs, "seconds": round(elapsed, 1),
+            "per_submission_s": round(elapsed * jobs / len(df), 2)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller runs (a smoke test of the benchmarks)")
+    parser.add_argument("--only", choices=("course",), help="course: only Run All and grading")
     args = parser.parse_args()
     q = args.quick
     results = {"machine": f"{platform.machine()}, {mp.cpu_count()} cores, Python {platform.python_version()}"}
+    if args.only != "course":
+        _stack_benchmarks(results, q)
+    print("run all...", file=sys.stderr)
+    results["run_all"] = bench_run_all(("notebooks",) if q else ("notebooks", "solutions"))
+    print("grading...", file=sys.stderr)
+    results["grading"] = bench_grading(6 if q else 30)
+    (HERE / ("results-course.json" if args.only else "results.json")).write_text(json.dumps(results, indent=2) + "\n")
+    if args.only != "course":
+        _print_stack_table(results)
+    g = results["grading"]
+    print(f"\ngrading {g['submissions']} submissions, --jobs {g['jobs']}: {g['seconds']} s (target < 120 s)\n")
+    print("| notebook | Run All, s |\n|---|---|")
+    for name, seconds in results["run_all"]["seconds"].items():
+        print(f"| {name} | {seconds} |")
+    return 0
+
+
+def _stack_benchmarks(results: dict, q: bool) -> None:
     print("receiver throughput...", file=sys.stderr)
     results["receiver"] = bench_receiver(n=300 if q else 2000, rounds=2 if q else 5)
     print("start+stop...", file=sys.stderr)
@@ -194,7 +266,9 @@ def main() -> int:
     results["end_to_end"] = bench_end_to_end(1000 if q else 10_000)
     print("memory...", file=sys.stderr)
     results["memory"] = bench_memory(1000 if q else 10_000)
-    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+
+
+def _print_stack_table(results: dict) -> None:
     r, s, e, m = results["receiver"], results["start_stop"], results["end_to_end"], results["memory"]
     print(f"""
 | benchmark | hooklab | baseline (same run) | ratio | target |
@@ -206,7 +280,6 @@ def main() -> int:
 | peak memory, {m['events']:,} events | {m['stack_mb']} MB | imports only {m['imports_only_mb']} MB | {m['ratio']}x | < 250 MB |
 
 {results['machine']}""")
-    return 0
 
 
 if __name__ == "__main__":
