@@ -90,6 +90,7 @@ def _free_port() -> int:
 def jupyterlab(tmp_path):
     """JupyterLab on 127.0.0.1 over a copy of the lessons (the committed ones are never touched)."""
     shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    shutil.copytree(ROOT / "docs" / "img", tmp_path / "docs" / "img")
     port, token = _free_port(), secrets.token_hex(16)
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt")}
     proc = subprocess.Popen(
@@ -129,12 +130,15 @@ def test_jupyterlab_runs_lesson_00_and_its_panel_fires_events(browser, jupyterla
     panel_at = next(i for i, c in enumerate(lesson.cells) if c.source.strip() == "stack.panel()")
     page.wait_for_function("(n) => window.jupyterapp?.shell.currentWidget?.content?.widgets.length === n",
                            arg=len(lesson.cells), timeout=60_000)  # the whole notebook is loaded
-    page.evaluate("""async (index) => {
-        const notebook = window.jupyterapp.shell.currentWidget.content;
-        notebook.activeCellIndex = index;
-        await window.jupyterapp.commands.execute("notebook:run-all-above");
-        await window.jupyterapp.commands.execute("notebook:run-cell");
-    }""", panel_at)
+    # ...and its kernel is up: running cells before that makes JupyterLab ask which kernel to start.
+    page.wait_for_function("() => window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel?.status"
+                           " === 'idle'", timeout=90_000)
+    # Run every cell down to the panel's, as "Run All Above" from the cell after it; not awaited
+    # (a command can wait on a dialog): the expectations below have the timeouts.
+    page.evaluate("""(next) => {
+        window.jupyterapp.shell.currentWidget.content.activeCellIndex = next;
+        window.jupyterapp.commands.execute("notebook:run-all-above");
+    }""", panel_at + 1)
     fire = page.get_by_role("button", name="order.completed", exact=True)
     expect(fire).to_be_visible(timeout=60_000)
     log_rows = page.locator(".hooklab-log-row")
