@@ -23,6 +23,7 @@ from flask import Blueprint, Flask, jsonify
 from ..clock import Clock
 from ..store import Store
 from .base import ApiError, ServiceClient, ServiceError, make_app
+from .openapi import crm_document
 from .inputs import brief, check_encodable, check_fields, clean_email, ensure_schema, get_number, get_str, read_object
 
 __all__ = ["SCHEMA", "create_app", "CRM", "STAGES"]
@@ -132,7 +133,7 @@ def _order_row(row: dict) -> dict:
 def create_app(store: Store, api_key: str, clock: Clock) -> Flask:
     """The CRM's Flask app, bound to ``store``; every ``/api`` route needs ``api_key``."""
     ensure_schema(store, SCHEMA)
-    app = make_app("crm", api_key=api_key, public=("/health",))
+    app = make_app("crm", api_key=api_key, public=("/health", "/openapi.json"))
     api = Blueprint("crm", __name__, url_prefix="/api")
 
     def find_contact(email: str) -> dict | None:
@@ -198,7 +199,9 @@ def create_app(store: Store, api_key: str, clock: Clock) -> Flask:
     @api.post("/contacts/batch")
     def batch_contacts():
         """Upsert up to BATCH_LIMIT contacts in one call, all or none (like HubSpot's batch upsert)."""
-        items = read_object().get("contacts")
+        body = read_object()
+        check_fields(body, ("contacts",))  # an unknown field (a typo, an option we lack) is an error, not ignored
+        items = body.get("contacts")
         if not isinstance(items, list) or not 1 <= len(items) <= BATCH_LIMIT:
             raise ApiError(400, f"send {{\"contacts\": [...]}} with 1 to {BATCH_LIMIT} contacts, "
                            f"not {brief(items)}", "split a longer list into several calls")
@@ -300,6 +303,7 @@ def create_app(store: Store, api_key: str, clock: Clock) -> Flask:
 
     app.register_blueprint(api)
     app.add_url_rule("/health", "health", lambda: {"ok": True, "service": "crm"})
+    app.add_url_rule("/openapi.json", "openapi", lambda: jsonify(crm_document()))  # public: the API's own docs
     return app
 
 

@@ -27,6 +27,7 @@ from flask import Blueprint, Flask, jsonify, request
 from ..clock import Clock
 from ..store import Store
 from .base import ApiError, ServiceClient, ServiceError, make_app
+from .openapi import email_document
 from .inputs import brief, check_encodable, check_fields, clean_email, ensure_schema, get_str, read_object
 
 __all__ = ["SCHEMA", "create_app", "EmailPlatform", "STATUSES", "subscriber_hash"]
@@ -110,7 +111,7 @@ def create_app(store: Store, api_key: str, clock: Clock) -> Flask:
     ensure_schema(store, SCHEMA)
     store.executemany("INSERT OR IGNORE INTO lists (id, name, created_at) VALUES (?, ?, ?)",
                       [(i, name, clock.now()) for i, name in DEFAULT_LISTS.items()])
-    app = make_app("email", api_key=api_key, public=("/health",))
+    app = make_app("email", api_key=api_key, public=("/health", "/openapi.json"))
     api = Blueprint("email", __name__, url_prefix="/api")
 
     def need_list(list_id: str) -> None:
@@ -249,6 +250,7 @@ def create_app(store: Store, api_key: str, clock: Clock) -> Flask:
 
     app.register_blueprint(api)
     app.add_url_rule("/health", "health", lambda: {"ok": True, "service": "email"})
+    app.add_url_rule("/openapi.json", "openapi", lambda: jsonify(email_document()))  # public: the API's own docs
     return app
 
 
