@@ -350,6 +350,10 @@ class Factory:
             self._fakers[locale].seed_instance(f"{self.seed}:{locale}")  # independent of creation order
         return self._fakers[locale]
 
+    def reserve(self, emails) -> None:
+        """Never hand out these addresses (people already in a data folder from an earlier run)."""
+        self._emails.update(emails)
+
     def person(self) -> dict:
         """A new person: unique email on a reserved domain, name, phone, company, city, job, locale."""
         locale = self.rng.choices(self.locales, [_LOCALE_WEIGHTS[loc] for loc in self.locales])[0]

@@ -131,6 +131,13 @@ class Stack:
         dispatcher_store = self._store("dispatcher", dispatcher_mod.SCHEMA)
         existing = dispatcher_store.one("SELECT secret FROM subscriptions WHERE id='sub_integration'")
         self.secret = existing["secret"] if existing else generate_secret(rng)
+        ids_seed = seed
+        if existing and seed is not None:
+            # Same data folder as a previous run: a seeded restart would draw the event, order and
+            # subscription ids that run drew (UNIQUE constraint failed); count what it made into the seed.
+            made = dispatcher_store.one("SELECT (SELECT count(*) FROM messages) AS m, "
+                                        "(SELECT count(*) FROM subscriptions) AS s")
+            ids_seed = f"{seed}:{made['m']}:{made['s']}"  # type: ignore[assignment]
 
         self.receiver = receiver_mod.Receiver(
             self._store("receiver", receiver_mod.SCHEMA), self.clock, [self.secret],
@@ -139,7 +146,7 @@ class Stack:
         ports = {urlsplit(u).port: name for name, u in urls.items()}
 
         self.dispatcher = dispatcher_mod.Dispatcher(
-            dispatcher_store, self.clock, self.faults, seed=seed, sequence=sequence, timeout=timeout,
+            dispatcher_store, self.clock, self.faults, seed=ids_seed, sequence=sequence, timeout=timeout,
             schedule=schedule, workers=workers, service_of=lambda url: ports.get(urlsplit(url).port),
             on_alert=lambda channel, text: self.notifier.post(channel, text))
         endpoint = urls["receiver"] + "/webhooks"
@@ -148,8 +155,17 @@ class Stack:
         else:
             self.dispatcher.subscribe(endpoint, secret=self.secret, name="integration", sub_id="sub_integration")
 
-        self.sources = sources_mod.Sources(self._store("sources", sources_mod.SCHEMA), self.clock,
-                                           self.dispatcher.send, seed=seed)
+        sources_store = self._store("sources", sources_mod.SCHEMA)
+        if existing and self.clock.virtual:
+            # A new virtual timeline starts at VIRTUAL_EPOCH: carry on from the last moment the previous
+            # run recorded, or new events would be older than old ones and order-safe handlers skip them.
+            self.clock.advance_to(max(filter(None, (  # type: ignore[attr-defined]
+                sources_store.scalar("SELECT max(created_at) FROM events"),
+                dispatcher_store.scalar("SELECT max(finished_at) FROM attempts"),
+                dispatcher_store.scalar("SELECT max(updated_at) FROM deliveries"),
+                self.receiver.store.scalar("SELECT max(coalesce(processed_at, received_at)) FROM inbox"),
+                self.clock.now()))))
+        self.sources = sources_mod.Sources(sources_store, self.clock, self.dispatcher.send, seed=ids_seed)
         urls["inspector"] = self._serve("inspector", inspector.create_app(
             self.dispatcher, self.sources, self.keys["inspector"]))
         self.urls = {name: urls[name] for name in self.SERVICES}
