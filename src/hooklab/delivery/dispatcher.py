@@ -240,7 +240,7 @@ class Dispatcher:
             error = type(e).__name__
         if wire and wire.copies > 1:  # the network delivers it twice; the sender never knows
             try:
-                self._session.post(d["url"], data=body, headers=headers, timeout=self.timeout)
+                self._session.post(d["url"], data=body, headers=headers, timeout=self.timeout, allow_redirects=False)
             except requests.RequestException:
                 pass
         elapsed = (self.clock.now() - sent) if self.clock.virtual else (time.perf_counter() - t0)
