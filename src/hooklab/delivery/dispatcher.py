@@ -122,8 +122,7 @@ class Dispatcher:
             ip = ipaddress.ip_address(info[4][0])
             if ip.is_loopback:
                 continue
-            if (ip.is_private or ip.is_link_local or ip.is_reserved or ip.is_multicast) \
-                    and not self.allow_private:
+            if (not ip.is_global or ip.is_multicast or ip.is_reserved) and not self.allow_private:  # also CGNAT
                 raise ConfigError(
                     f"refusing {url!r}: {ip} is a private or link-local address; a sender that "
                     "calls internal addresses can be abused to reach its own network (SSRF)")
