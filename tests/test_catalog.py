@@ -395,3 +395,34 @@ def test_warm_up_builds_every_validator_ahead_of_the_first_event():
     catalog.warm_up()
     assert catalog._validator.cache_info().currsize == len(EVENT_TYPES) + 1
     assert validate(good_order())["type"] == "order.completed"
+
+
+# -- the compiled fast path agrees with jsonschema ----------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False)
+                     | st.text(max_size=30), lambda inner: st.lists(inner, max_size=3)
+                     | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=6)
+
+
+@settings(max_examples=300, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.sampled_from(sorted(catalog.EVENT_TYPES)), seed=st.integers(0, 50),
+       change=st.sampled_from(["none", "drop", "replace", "add"]), value=_JSON, pick=st.integers(0, 100))
+def test_the_fast_check_says_valid_exactly_when_jsonschema_does(name, seed, change, value, pick):
+    data = catalog.Factory(seed=seed).data(name)
+    keys = sorted(data)
+    key = keys[pick % len(keys)]
+    if change == "drop":
+        del data[key]
+    elif change == "replace":
+        data[key] = value
+    elif change == "add":
+        data[f"extra_{pick}"] = value
+    fast_ok = True
+    try:
+        catalog._fast_check(name)(data)
+    except Exception:
+        fast_ok = False
+    assert fast_ok == catalog._validator(name).is_valid(data), (name, change, key, value)
