@@ -360,7 +360,7 @@ def test_the_grade_command(graded, tmp_path):
     (subs / "zoe").mkdir()
     out = subprocess.run([sys.executable, "-m", "hooklab.cli", "grade", str(subs), "--out", str(tmp_path / "g.csv"),
                           "--feedback", str(tmp_path / "fb"), "--timeout", "60", "--jobs", "2"],
-                         capture_output=True, text=True, timeout=120, cwd=tmp_path)
+                         capture_output=True, text=True, timeout=120, cwd=ROOT)  # where an instructor runs it
     assert out.returncode == 0, out.stderr
     assert "graded 2 notebooks of 2 students" in out.stdout and "zoe / 00_lab_warmup: missing file" in out.stdout
     assert "grading" in out.stderr  # the progress bar
