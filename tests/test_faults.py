@@ -87,3 +87,14 @@ def test_clear_removes_faults(vstack):
     vstack.fire("newsletter.subscribed")
     vstack.wait()
     assert vstack.deliveries()["attempt"].tolist() == [1]
+
+
+def test_clear_with_counts_forgets_what_was_injected(vstack):
+    vstack.faults.set("receiver", error_rate=1.0)
+    vstack.fire("newsletter.subscribed")
+    vstack.advance(1)
+    assert vstack.faults.injected()["receiver"]
+    vstack.faults.clear()
+    assert vstack.faults.injected()["receiver"]  # plain clear keeps the record
+    vstack.faults.clear(counts=True)
+    assert vstack.faults.injected() == {} and not vstack.faults.policy("receiver").active

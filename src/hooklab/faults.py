@@ -154,11 +154,14 @@ class Faults:
             return (now, now + number(value))
         return number(value)  # hang_s, reorder_s
 
-    def clear(self, service: str | None = None) -> None:
-        """Remove the faults of one service, or of all."""
+    def clear(self, service: str | None = None, *, counts: bool = False) -> None:
+        """Remove the faults of one service, or of all; ``counts=True`` also forgets :meth:`injected`."""
         with self._lock:
             for name in [service] if service else list(self._services):
-                self._get(name).policy = FaultPolicy()
+                svc = self._get(name)
+                svc.policy = FaultPolicy()
+                if counts:
+                    svc.injected.clear()
 
     def policy(self, service: str) -> FaultPolicy:
         return self._get(service).policy

@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["Question", "Quiz", "Panel"]
+__all__ = ["Question", "Quiz", "QuestionPanel"]
 
 
 @dataclass(frozen=True)
@@ -129,15 +129,15 @@ class Quiz:
                              "result": "not answered" if right is None else "right" if right else "try again"})
         return pd.DataFrame(rows, columns=["question", "about", "lesson", "your answer", "result"])
 
-    def ask(self, qid: Any, widgets: bool = True) -> "Panel":
+    def ask(self, qid: Any, widgets: bool = True) -> "QuestionPanel":
         """The question as ipywidgets controls (and, for nbval and static views, as text).
 
         ``widgets=False``, or no ipywidgets installed: the text only; answer with :meth:`answer`.
         """
-        return Panel(self, self._get(qid), widgets)
+        return QuestionPanel(self, self._get(qid), widgets)
 
 
-class Panel:
+class QuestionPanel:
     """What :meth:`Quiz.ask` shows: controls and a Check button, with a stable text beside them.
 
     A notebook stores both. A live front end shows the widgets; nbval compares the text
