@@ -251,7 +251,7 @@ class Faults:
 
 
 def _cut(environ: dict, start_response: Callable):
-    sock = environ.get("werkzeug.socket")
+    sock = environ.get("hooklab.socket")
     if sock is not None:
         try:
             sock.shutdown(socket.SHUT_RDWR)

@@ -20,9 +20,9 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 import pandas as pd
-import requests
 
 from ..clock import Clock
+from ..connections import Connections, TransportError
 from ..errors import ConfigError, StackError
 from ..faults import Faults
 from ..signing import generate_secret, sign_headers
@@ -55,6 +55,9 @@ CREATE TABLE IF NOT EXISTS attempts (
 CREATE INDEX IF NOT EXISTS attempts_message ON attempts (message_id);
 """
 
+#: Bytes of an endpoint's answer that are read (and the first 2,000 of them logged).
+_MAX_ANSWER = 64 * 1024
+
 #: Delivery states. ``failed``: refused for good (4xx); ``dead``: retries ran out.
 FINAL = ("delivered", "failed", "dead", "disabled")
 
@@ -77,9 +80,7 @@ class Dispatcher:
         self._on_alert = on_alert
         self._rng = random.Random(f"{seed}:dispatcher") if seed is not None else random.Random()
         self._rng_lock = threading.Lock()
-        self._local = threading.local()
-        self._sessions: list[requests.Session] = []
-        self._sessions_lock = threading.Lock()
+        self._http = Connections(timeout=timeout, headers={"User-Agent": "hooklab-dispatcher/0.1"})
         store.execute("SELECT 1")  # fail early if the store is closed
         self.queue = JobQueue("dispatcher", clock, self._attempt, sequence or itertools.count(),
                               workers=workers)
@@ -196,16 +197,6 @@ class Dispatcher:
 
     # -- one attempt ----------------------------------------------------------
 
-    @property
-    def _session(self) -> requests.Session:
-        s = getattr(self._local, "session", None)
-        if s is None:
-            s = self._local.session = requests.Session()
-            s.headers["User-Agent"] = "hooklab-dispatcher/0.1"
-            with self._sessions_lock:
-                self._sessions.append(s)
-        return s
-
     def _attempt(self, key: tuple[str, str]) -> None:
         msg_id, sub_id = key
         d = self.store.one("SELECT d.*, m.type, m.body, s.url, s.secret, s.enabled FROM deliveries d "
@@ -227,20 +218,17 @@ class Dispatcher:
         status, error, text, retry_after = None, None, None, None
         t0 = time.perf_counter()
         try:
-            r = self._session.post(d["url"], data=body, headers=headers, timeout=self.timeout,
-                                   allow_redirects=False)
-            status, text = r.status_code, r.text[:2000]
+            r = self._http.request("POST", d["url"], body=body, headers=headers, timeout=self.timeout,
+                                   max_body=_MAX_ANSWER)
+            status, text = r.status, r.text[:2000]
             retry_after = parse_retry_after(r.headers.get("Retry-After"), self.clock.now())
-        except requests.Timeout:
-            error = "timeout"
-        except requests.ConnectionError:
-            error = "connection"
-        except requests.RequestException as e:
-            error = type(e).__name__
+        except TransportError as e:
+            error = e.kind
         if wire and wire.copies > 1:  # the network delivers it twice; the sender never knows
             try:
-                self._session.post(d["url"], data=body, headers=headers, timeout=self.timeout, allow_redirects=False)
-            except requests.RequestException:
+                self._http.request("POST", d["url"], body=body, headers=headers, timeout=self.timeout,
+                                   max_body=_MAX_ANSWER)
+            except TransportError:
                 pass
         elapsed = (self.clock.now() - sent) if self.clock.virtual else (time.perf_counter() - t0)
         if self.clock.virtual and elapsed >= self.timeout:
@@ -300,10 +288,7 @@ class Dispatcher:
 
     def stop(self) -> None:
         self.queue.stop()
-        with self._sessions_lock:
-            for s in self._sessions:
-                s.close()
-            self._sessions.clear()
+        self._http.close()
 
     # -- looking inside -------------------------------------------------------
 

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import hmac
 import logging
-import threading
 from typing import Any
 
 import pandas as pd
-import requests
 from flask import Flask, jsonify, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
+from ..connections import Connections, TransportError
 from ..errors import HooklabError
 from ..faults import OBSERVER_HEADER
 from ..store import to_frame
@@ -157,50 +156,38 @@ class ServiceError(HooklabError):
 class ServiceClient:
     """A small HTTP client for one service's API: base URL, API key, JSON in and out.
 
-    One ``requests.Session`` per thread (sessions are not thread-safe), all closed by
-    :meth:`close`. Non-2xx answers raise :class:`ServiceError` with the service's message.
+    Keep-alive connections, one per thread (:class:`~hooklab.connections.Connections`),
+    all closed by :meth:`close`. Non-2xx answers raise :class:`ServiceError` with the
+    service's message.
     """
 
     service = "service"
 
     def __init__(self, base_url: str, api_key: str | None = None, timeout: float = 10.0) -> None:
         self.base_url = base_url.rstrip("/")
-        self._api_key = api_key
-        self.timeout = timeout
-        self._local = threading.local()
-        self._sessions: list[requests.Session] = []
-        self._lock = threading.Lock()
+        self._http = Connections(timeout=timeout,
+                                 headers={"Authorization": f"Bearer {api_key}"} if api_key else None)
 
     def __repr__(self) -> str:  # never show the key
         return f"<{type(self).__name__} {self.base_url}>"
 
-    @property
-    def session(self) -> requests.Session:
-        s = getattr(self._local, "session", None)
-        if s is None:
-            s = requests.Session()
-            if self._api_key:
-                s.headers["Authorization"] = f"Bearer {self._api_key}"
-            self._local.session = s
-            with self._lock:
-                self._sessions.append(s)
-        return s
-
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
-        """Call the API; returns the decoded JSON answer (or None for an empty one)."""
-        kwargs.setdefault("timeout", self.timeout)
+        """Call the API; returns the decoded JSON answer (or None for an empty one).
+
+        ``kwargs``: ``json``, ``data`` (a form), ``params``, ``headers``, ``timeout``.
+        """
         if method == "GET":  # reads are the observer's: they see through injected faults
             kwargs["headers"] = {OBSERVER_HEADER: "1", **kwargs.get("headers", {})}
         try:
-            r = self.session.request(method, self.base_url + path, **kwargs)
-        except requests.RequestException as e:
-            raise ServiceError(self.service, None, f"could not reach {self.base_url}: {type(e).__name__}") from e
-        if r.status_code >= 400:
+            r = self._http.request(method, self.base_url + path, **kwargs)
+        except TransportError as e:
+            raise ServiceError(self.service, None, f"could not reach {self.base_url}: {e.kind}") from e
+        if r.status >= 400:
             try:
                 message = r.json().get("error") or r.text
-            except ValueError:
+            except (ValueError, AttributeError):
                 message = r.text[:200] or r.reason
-            raise ServiceError(self.service, r.status_code, message)
+            raise ServiceError(self.service, r.status, message)
         return r.json() if r.content else None
 
     def frame(self, path: str, key: str, columns: list[str], time_columns: tuple[str, ...] = (),
@@ -209,8 +196,4 @@ class ServiceClient:
         return to_frame(self.request("GET", path, params=params)[key], columns, time_columns)
 
     def close(self) -> None:
-        with self._lock:
-            for s in self._sessions:
-                s.close()
-            self._sessions.clear()
-        self._local = threading.local()
+        self._http.close()
