@@ -7,7 +7,8 @@ ratio, because a shared 2-core machine is noisy:
   routing to CRM/email in the background) against a bare Flask endpoint on the
   same server class; requests come from another process, rounds alternate;
 - stack start+stop, median of 30;
-- 10,000 events from source to CRM, against 10,000 bare HTTP round trips;
+- 10,000 events from source to CRM, against 40,000 bare HTTP round trips (the
+  four hops each event makes, without the work), with the CPU each part spent;
 - peak memory of a process running the stack, against one that only imports
   the same libraries;
 - "Run All" of every lesson and solution: a fresh Python and kernel, every cell;
@@ -21,14 +22,15 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import os
 import platform
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
-import requests
 
 HERE = Path(__file__).parent
 
@@ -41,13 +43,15 @@ def _client(url: str, bodies: list[tuple[dict, bytes]], threads: int, out: "mp.Q
     chunks = [bodies[i::threads] for i in range(threads)]
     done = [0] * threads
 
+    from hooklab.connections import Connections
+
+    http = Connections(timeout=30)  # keep-alive, and cheap: the client must not be the bottleneck
+
     def work(i: int) -> None:
-        s = requests.Session()
         for headers, body in chunks[i]:
-            r = s.post(url, data=body, headers=headers, timeout=30)
-            assert r.status_code < 300, (r.status_code, r.text)
+            r = http.request("POST", url, body=body, headers=headers)
+            assert r.status < 300, (r.status, r.text)
             done[i] += 1
-        s.close()
 
     ts = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
     t0 = time.perf_counter()
@@ -55,6 +59,7 @@ def _client(url: str, bodies: list[tuple[dict, bytes]], threads: int, out: "mp.Q
         t.start()
     for t in ts:
         t.join()
+    http.close()
     out.put((sum(done), time.perf_counter() - t0))
 
 
@@ -129,31 +134,71 @@ def bench_start_stop(runs: int = 30) -> dict:
             "runs": runs}
 
 
+#: HTTP round trips one event makes: sender -> receiver, then the handler's CRM contact, email member, CRM timeline.
+HOPS_PER_EVENT = 4
+
+
+def _thread_cpu() -> dict[int, float]:
+    """CPU seconds (user + system) of each live thread of this process, by native id (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for t in threading.enumerate():
+        try:
+            fields = Path(f"/proc/self/task/{t.native_id}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[t.native_id] = (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
+def _cpu_by_part(stack, before: dict[int, float], n: int) -> dict[str, float]:
+    """Milliseconds of CPU per event spent by each part of the stack (its threads)."""
+    ports = {server.port: name for name, server in stack._servers.items()}
+    after, parts = _thread_cpu(), {}
+    for t in threading.enumerate():
+        if t.native_id not in after:
+            continue
+        name = t.name
+        if name.startswith("hooklab-conn-"):  # a server's connection thread: the service's own work
+            name = f"{ports.get(int(name.rsplit('-', 1)[1]), 'other')} server"
+        elif name.startswith("hooklab-"):  # queue workers: the dispatcher's attempts, the receiver's handlers
+            name = {"dispatcher": "dispatcher (sending)", "receiver": "receiver handlers (calling CRM, email)"}.get(
+                name.split("-")[1], name)
+        elif name == "MainThread":
+            name = "source (fire: data, truth, queueing)"
+        parts[name] = parts.get(name, 0.0) + after[t.native_id] - before.get(t.native_id, 0.0)
+    return {k: round(v / n * 1000, 2) for k, v in sorted(parts.items(), key=lambda kv: -kv[1]) if v > 0}
+
+
 def bench_end_to_end(n: int) -> dict:
     import hooklab
     from flask import Flask
 
+    from hooklab.connections import Connections
     from hooklab.services.server import ServiceServer
 
     app = Flask("bare")
     app.add_url_rule("/x", "x", lambda: "ok", methods=["POST"])
-    with ServiceServer("bare", app) as srv:  # baseline: the same number of bare HTTP round trips
-        s = requests.Session()
+    with ServiceServer("bare", app) as srv:  # the floor: as many bare round trips as the events make hops
+        http = Connections(timeout=30)  # the client the stack itself uses
         t0 = time.perf_counter()
-        for _ in range(n):
-            s.post(srv.url + "/x", data=b"{}")
+        for _ in range(n * HOPS_PER_EVENT):
+            http.request("POST", srv.url + "/x", body=b"{}")
         bare = time.perf_counter() - t0
-        s.close()
+        http.close()
     with hooklab.start(seed=1) as stack:
+        before = _thread_cpu()
         t0 = time.perf_counter()
         for _ in range(n):
             stack.fire("newsletter.subscribed")
         stack.wait(timeout=600)
         elapsed = time.perf_counter() - t0
+        parts = _cpu_by_part(stack, before, n)
         contacts = len(stack.crm.contacts())
         assert contacts == n and stack.reconcile().empty, f"{contacts} of {n} reached the CRM"
     return {"events": n, "seconds": round(elapsed, 2), "events_per_s": round(n / elapsed),
-            "bare_round_trips_s": round(bare, 2), "ratio_to_bare": round(elapsed / bare, 2)}
+            "bare_round_trips": n * HOPS_PER_EVENT, "bare_round_trips_s": round(bare, 2),
+            "ratio_to_bare": round(elapsed / bare, 2), "cpu_ms_per_event": parts}
 
 
 _MEMORY_CHILD = """
@@ -283,10 +328,12 @@ def _print_stack_table(results: dict) -> None:
 | receiver, acknowledge path, req/s | {r['ack_rps']} | bare Flask {r['bare_rps']} | {r['ack_ratio']}x | >= 0.8x |
 | receiver, routing at the same time, req/s | {r['routed_rps']} | bare Flask {r['bare_rps']} | {r['routed_ratio']}x | — |
 | start+stop, median of {s['runs']} | {s['median_ms']} ms | — | — | < 50 ms |
-| {e['events']:,} events source → CRM | {e['seconds']} s ({e['events_per_s']}/s) | {e['bare_round_trips_s']} s of bare round trips | {e['ratio_to_bare']}x | < 15 s |
+| {e['events']:,} events source → CRM | {e['seconds']} s ({e['events_per_s']}/s) | {e['bare_round_trips']:,} bare round trips {e['bare_round_trips_s']} s | {e['ratio_to_bare']}x | < 15 s |
 | peak memory, {m['events']:,} events | {m['stack_mb']} MB | imports only {m['imports_only_mb']} MB | {m['ratio']}x | < 250 MB |
 
-{results['machine']}""")
+{results['machine']}
+
+CPU per event, by part (ms): {', '.join(f'{k} {v}' for k, v in e['cpu_ms_per_event'].items())}""")
 
 
 if __name__ == "__main__":

@@ -141,3 +141,34 @@ def test_a_full_backlog_answers_503_with_retry_after_and_loses_nothing(vstack):
     assert answers[2].headers["Retry-After"] == "10" and "busy" in answers[2].json()["error"]
     assert len(vstack.receiver.inbox()) == 2  # the refused one was not stored: the sender keeps it
     vstack.receiver.queue.resume()
+
+
+def test_the_served_acknowledge_path_answers_as_the_flask_app_does(vstack):
+    """The server skips Flask for POST /webhooks; test_client() goes through Flask. Same bytes both ways."""
+    client = vstack.receiver.app.test_client()
+    body = json.dumps(envelope(vstack, email="both@example.com"))
+    unknown = json.dumps({**json.loads(body), "type": "lead.scored"})
+    invalid = json.dumps({**json.loads(body), "data": {"email": "not an email"}})
+    cases = [  # (name, body, headers); each goes over HTTP first, then through Flask with a fresh id
+        ("accepted", body, lambda i: signed(vstack, body, f"msg_a{i}")),
+        ("duplicate", body, lambda i: signed(vstack, body, "msg_dup")),
+        ("ignored", unknown, lambda i: signed(vstack, unknown, f"msg_u{i}")),
+        ("bad signature", body, lambda i: signed(vstack, body, f"msg_s{i}", secret=signing.generate_secret())),
+        ("not json", "{oops", lambda i: signed(vstack, "{oops", f"msg_j{i}")),
+        ("invalid", invalid, lambda i: signed(vstack, invalid, f"msg_v{i}")),
+        ("text body", body, lambda i: {**signed(vstack, body, f"msg_t{i}"), "content-type": "text/plain"}),
+        ("no headers", body, lambda i: {"content-type": "application/json"}),
+    ]
+    post(vstack, body, signed(vstack, body, "msg_dup"))  # so that both ways see a duplicate
+    for name, data, headers in cases:
+        served = post(vstack, data, headers(1))
+        direct = client.post("/webhooks", data=data, headers=headers(2))
+        assert served.status_code == direct.status_code, name
+        assert served.headers["Content-Type"] == direct.headers["Content-Type"], name
+        assert served.content == direct.data.replace(b"msg_a2", b"msg_a1").replace(b"msg_u2", b"msg_u1"), name
+    vstack.receiver.max_backlog = 0
+    busy = [post(vstack, body, signed(vstack, body, "msg_b1")), client.post("/webhooks", data=body,
+                                                                             headers=signed(vstack, body, "msg_b2"))]
+    assert [r.status_code for r in busy] == [503, 503]
+    assert busy[0].headers["Retry-After"] == busy[1].headers["Retry-After"] == "10"
+    assert busy[0].content == busy[1].data

@@ -142,7 +142,7 @@ class Stack:
         self.receiver = receiver_mod.Receiver(
             self._store("receiver", receiver_mod.SCHEMA), self.clock, [self.secret],
             default_handlers(self.crm, self.email, self.notifier), seed=seed, sequence=sequence)
-        urls["receiver"] = self._serve("receiver", self.receiver.app)
+        urls["receiver"] = self._serve("receiver", self.receiver.wsgi)
         ports = {urlsplit(u).port: name for name, u in urls.items()}
 
         self.dispatcher = dispatcher_mod.Dispatcher(

@@ -18,6 +18,7 @@ import json
 import logging
 import random
 import threading
+from http import HTTPStatus
 from typing import Any, Callable
 
 import pandas as pd
@@ -30,7 +31,7 @@ from ..signing import verify
 from ..store import Store
 from ..delivery.queue import JobQueue
 from ..delivery.retry import next_delay
-from .base import ApiError, make_app
+from .base import MAX_BODY, ApiError, make_app
 
 __all__ = ["Receiver", "SCHEMA", "HANDLER_SCHEDULE"]
 
@@ -126,57 +127,96 @@ class Receiver:
 
         @app.post("/webhooks")
         def webhooks():
-            if request.mimetype != "application/json":
-                raise ApiError(415, f"unsupported content type {request.mimetype or '(none)'!r}",
-                               "webhooks carry JSON: send Content-Type: application/json")
-            body = request.get_data(cache=False)
-            # Only the three headers verify() reads: a plain dict is cheaper to search.
-            headers = {name: value for name in _SIGNED if (value := request.headers.get(name)) is not None}
-            try:
-                event = verify(self.secrets, headers, body, tolerance=self.tolerance, now=self.clock.now())
-            except SignatureError as e:
-                self._log_request(None, 401, "rejected", str(e))
-                raise ApiError(401, f"signature check failed: {e}",
-                               "sign id.timestamp.body with the subscription's secret") from None
-            except EventValidationError as e:
-                self._log_request(request.headers.get("webhook-id"), 400, "rejected", str(e))
-                raise ApiError(400, str(e)) from None
-            msg_id = request.headers["webhook-id"]
-            known = isinstance(event, dict) and catalog.is_known(event.get("type"))
-            if known or not isinstance(event, dict) or "type" not in event:
-                try:
-                    catalog.validate(event)
-                except EventValidationError as e:
-                    self._log_request(msg_id, 422, "rejected", str(e))
-                    raise ApiError(422, str(e), "check the event against the catalog "
-                                   "(hooklab.catalog.EVENT_TYPES)") from None
-            if known and self.max_backlog is not None and len(self.queue) >= self.max_backlog:
-                self._log_request(msg_id, 503, "rejected", f"backlog of {len(self.queue)} handler runs")
-                response = jsonify(error=f"busy: {len(self.queue)} events waiting; retry later")
-                return response, 503, {"Retry-After": str(BUSY_RETRY_AFTER)}
-            status = "received" if known else "ignored"
-            now = self.clock.now()
-            text = body.decode()
-            if self.dedup:
-                cur = self.store.execute(
-                    "INSERT OR IGNORE INTO inbox (id, type, body, received_at, status, next_try_at) "
-                    "VALUES (?,?,?,?,?,?)", (msg_id, event["type"], text, now, status, now))
-                if cur.rowcount == 0:
-                    self._log_request(msg_id, 200, "duplicate", None)
-                    return jsonify(status="duplicate", id=msg_id), 200
-                key = msg_id
-            else:  # learners switch dedup off to watch duplicates reach the CRM
-                key = f"{msg_id}#{self.store.scalar('SELECT count(*) FROM inbox')}"
-                self.store.execute(
-                    "INSERT INTO inbox (id, type, body, received_at, status, next_try_at) VALUES (?,?,?,?,?,?)",
-                    (key, event["type"], text, now, status, now))
-            if known and self.inline:
-                self._process(key)
-            elif known:
-                self.queue.push(now, key, self._rank(event, msg_id))
-            return jsonify(status="accepted" if known else "ignored", id=msg_id), 202
+            if request.mimetype == "application/json":
+                body = request.get_data(cache=False)  # over MAX_BODY: 413, as for every service
+            else:
+                body = b""  # refused with 415 before the body matters
+            status, answer, headers = self.acknowledge(request.mimetype, request.headers.get, body)
+            return jsonify(answer), status, headers
 
         return app
+
+    def wsgi(self, environ: dict, start_response: Callable) -> Any:
+        """What the server runs: ``POST /webhooks`` straight to :meth:`acknowledge`, the rest to :attr:`app`.
+
+        The acknowledge path is the receiver's hot path, so the server skips Flask's
+        request context, routing and response objects for it. Both ways run the same
+        :meth:`acknowledge` and answer the same bytes; ``receiver.app`` (Flask) stays
+        what tests call through ``app.test_client()``.
+        """
+        length = environ.get("CONTENT_LENGTH")
+        if environ["REQUEST_METHOD"] != "POST" or environ["PATH_INFO"] != "/webhooks" or not length \
+                or not length.isdigit() or int(length) > MAX_BODY:
+            return self.app(environ, start_response)  # Flask: 405, 413 and the odd cases, worded as usual
+        mimetype = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
+        body = environ["wsgi.input"].read(int(length)) if mimetype == "application/json" else b""
+        try:
+            status, answer, headers = self.acknowledge(
+                mimetype, lambda name: environ.get("HTTP_" + name.upper().replace("-", "_")), body)
+        except ApiError as e:
+            status, answer, headers = e.status, {"error": e.message, **({"hint": e.hint} if e.hint else {})}, {}
+        except Exception as e:  # as make_app's handler: a JSON 500, never a traceback
+            log.debug("unhandled error in receiver", exc_info=e)
+            status, answer, headers = 500, {"error": f"receiver failed: {type(e).__name__}: {e}"}, {}
+        data = (json.dumps(answer, ensure_ascii=False, separators=(",", ":")) + "\n").encode()  # as jsonify
+        start_response(f"{status} {HTTPStatus(status).phrase}", [
+            ("Content-Type", "application/json"), ("Content-Length", str(len(data))), *headers.items()])
+        return [data]
+
+    def acknowledge(self, mimetype: str, header: Callable[[str], str | None],
+                    body: bytes) -> tuple[int, dict, dict[str, str]]:
+        """Verify, deduplicate, validate, persist, queue; returns ``(status, answer, headers)``.
+
+        Raises :class:`ApiError` for a request that is refused (logged in :meth:`rejections`).
+        """
+        if mimetype != "application/json":
+            raise ApiError(415, f"unsupported content type {mimetype or '(none)'!r}",
+                           "webhooks carry JSON: send Content-Type: application/json")
+        # Only the three headers verify() reads: a plain dict is cheaper to search.
+        headers = {name: value for name in _SIGNED if (value := header(name)) is not None}
+        try:
+            event = verify(self.secrets, headers, body, tolerance=self.tolerance, now=self.clock.now())
+        except SignatureError as e:
+            self._log_request(None, 401, "rejected", str(e))
+            raise ApiError(401, f"signature check failed: {e}",
+                           "sign id.timestamp.body with the subscription's secret") from None
+        except EventValidationError as e:
+            self._log_request(headers.get("webhook-id"), 400, "rejected", str(e))
+            raise ApiError(400, str(e)) from None
+        msg_id = headers["webhook-id"]
+        known = isinstance(event, dict) and catalog.is_known(event.get("type"))
+        if known or not isinstance(event, dict) or "type" not in event:
+            try:
+                catalog.validate(event)
+            except EventValidationError as e:
+                self._log_request(msg_id, 422, "rejected", str(e))
+                raise ApiError(422, str(e), "check the event against the catalog "
+                               "(hooklab.catalog.EVENT_TYPES)") from None
+        if known and self.max_backlog is not None and len(self.queue) >= self.max_backlog:
+            self._log_request(msg_id, 503, "rejected", f"backlog of {len(self.queue)} handler runs")
+            return 503, {"error": f"busy: {len(self.queue)} events waiting; retry later"}, \
+                {"Retry-After": str(BUSY_RETRY_AFTER)}
+        status = "received" if known else "ignored"
+        now = self.clock.now()
+        text = body.decode()
+        if self.dedup:
+            cur = self.store.execute(
+                "INSERT OR IGNORE INTO inbox (id, type, body, received_at, status, next_try_at) "
+                "VALUES (?,?,?,?,?,?)", (msg_id, event["type"], text, now, status, now))
+            if cur.rowcount == 0:
+                self._log_request(msg_id, 200, "duplicate", None)
+                return 200, {"status": "duplicate", "id": msg_id}, {}
+            key = msg_id
+        else:  # learners switch dedup off to watch duplicates reach the CRM
+            key = f"{msg_id}#{self.store.scalar('SELECT count(*) FROM inbox')}"
+            self.store.execute(
+                "INSERT INTO inbox (id, type, body, received_at, status, next_try_at) VALUES (?,?,?,?,?,?)",
+                (key, event["type"], text, now, status, now))
+        if known and self.inline:
+            self._process(key)
+        elif known:
+            self.queue.push(now, key, self._rank(event, msg_id))
+        return 202, {"status": "accepted" if known else "ignored", "id": msg_id}, {}
 
     def _rank(self, event: dict, msg_id: str) -> int:
         """The event's lane (0 unless ``priority`` is set); a failing ``priority`` means lane 0."""
