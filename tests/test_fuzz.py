@@ -367,3 +367,55 @@ def _not_json(raw: bytes) -> bool:
     except ValueError:
         return True
     return False
+
+
+# -- the HTTP server itself, over a real socket ----------------------------------------------------
+
+tokens = st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=12)
+request_heads = st.builds(
+    lambda method, path, version, headers, length, body: (
+        f"{method} {path} {version}\r\n".encode("utf-8", "surrogateescape")
+        + b"".join(f"{k}: {v}\r\n".encode("utf-8", "surrogateescape") for k, v in headers)
+        + (f"Content-Length: {length}\r\n".encode() if length is not None else b"") + b"\r\n" + body),
+    method=st.sampled_from(["GET", "POST", "PUT", "HEAD", "DELETE", "OPTIONS", "BREW"]) | tokens,
+    path=st.sampled_from(["/", "/webhooks", "/health", "/api/contacts/a%40b.c", "/%zz", "//x", "http://h/p"])
+    | st.text(max_size=30).map(lambda t: "/" + t.replace(" ", "")),
+    version=st.sampled_from(["HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "HTTP/1", "http/1.1", ""]),
+    headers=st.lists(st.tuples(st.sampled_from(["Host", "Content-Type", "Transfer-Encoding", "Connection",
+                                                 "Expect", "X_Under", "webhook-id"]) | tokens,
+                               st.text(max_size=30).map(lambda v: v.replace("\r", "").replace("\n", ""))),
+                     max_size=6),
+    length=st.none() | st.integers(min_value=-2, max_value=40) | st.just("12abc"),
+    body=st.binary(max_size=40))
+
+
+@FAST
+@given(head=request_heads)
+def test_any_request_gets_a_status_line_and_never_a_5xx_or_a_dead_server(vstack, head):
+    """Whatever arrives on the socket, the server answers with an HTTP status line (or closes), never
+    a 5xx, and keeps serving."""
+    import socket
+
+    port = vstack._servers["receiver"].port
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        try:
+            sock.sendall(head)
+            sock.shutdown(socket.SHUT_WR)  # no more bytes: a short body must not leave it waiting
+            answer = b"".join(iter(lambda: sock.recv(65536), b""))
+        except ConnectionResetError:  # it closed while bytes were still coming: an answer too
+            answer = b""
+    if answer:  # nothing at all only for a blank request line
+        assert answer.startswith(b"HTTP/1.1 "), answer[:100]
+        status = int(answer[9:12])
+        assert status < 500 or status == 505, answer[:300]  # 505: an HTTP version it does not speak
+    assert _health(port) == 200
+
+
+def _health(port: int) -> int:
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    conn.request("GET", "/health")
+    status = conn.getresponse().status
+    conn.close()
+    return status

@@ -192,6 +192,26 @@ def test_stop_mid_delivery_then_restart_resumes_pending_and_retrying_applies_onc
               f"{len(after)} in all")
 
 
+def test_an_event_recorded_but_never_handed_to_the_dispatcher_is_sent_on_restart(tmp_path):
+    """fire() commits to the sources' database, then hands over to the dispatcher's (another file).
+    A process that dies in between leaves the event in the sources' outbox: a restart sends it."""
+    kwargs = dict(seed=8, clock="virtual", data_dir=tmp_path)
+    with hooklab.start(**kwargs) as stack:
+        sent = stack.fire("newsletter.subscribed", email="sent@example.com")
+        stack.wait()
+        stack.sources._emit = lambda *event: None  # the handover never happens: the process died here
+        lost = [stack.fire("newsletter.subscribed", email=f"lost{i}@example.com") for i in range(3)]
+        stack.wait()
+        assert set(stack.dispatcher.deliveries()["event_id"]) == {sent}
+        assert sorted(stack.reconcile()["key"].unique()) == [f"lost{i}@example.com" for i in range(3)]
+    with hooklab.start(**kwargs) as stack:
+        stack.wait()
+        assert list(stack.dispatcher.deliveries()["event_id"]) == [sent, *lost]  # each sent once, in order
+        assert stack.reconcile().empty, stack.reconcile().to_string()
+        assert sorted(stack.crm.contacts()["email"]) == sorted(["sent@example.com", *(f"lost{i}@example.com"
+                                                                                      for i in range(3))])
+
+
 #: Real-clock retries a fraction of a second apart, so the killed run has retries in flight.
 KILL_SCHEDULE = (0, 0.3, 0.5, 1, 1, 1, 1, 1, 1, 1)
 _KILLED = """

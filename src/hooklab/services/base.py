@@ -21,7 +21,7 @@ from ..errors import HooklabError
 from ..faults import OBSERVER_HEADER
 from ..store import to_frame
 
-__all__ = ["ApiError", "make_app", "read_body", "form_to_dict", "MAX_BODY", "ServiceClient", "ServiceError"]
+__all__ = ["ApiError", "error_body", "make_app", "read_body", "form_to_dict", "MAX_BODY", "ServiceClient", "ServiceError"]
 
 log = logging.getLogger("hooklab.services")
 
@@ -39,11 +39,13 @@ class ApiError(Exception):
         self.hint = hint
 
 
+def error_body(message: str, hint: str | None = None) -> dict[str, str]:
+    """The JSON every service answers an error with: ``{"error": ..., "hint": ...}`` (no empty hint)."""
+    return {"error": message, "hint": hint} if hint else {"error": message}
+
+
 def _error(status: int, message: str, hint: str | None = None):
-    body: dict[str, Any] = {"error": message}
-    if hint:
-        body["hint"] = hint
-    return jsonify(body), status
+    return jsonify(error_body(message, hint)), status
 
 
 def make_app(name: str, api_key: str | None = None, public: tuple[str, ...] = ()) -> Flask:

@@ -31,7 +31,7 @@ from ..signing import verify
 from ..store import Store
 from ..delivery.queue import JobQueue
 from ..delivery.retry import next_delay
-from .base import MAX_BODY, ApiError, make_app
+from .base import MAX_BODY, ApiError, error_body, make_app
 
 __all__ = ["Receiver", "SCHEMA", "HANDLER_SCHEDULE"]
 
@@ -154,10 +154,10 @@ class Receiver:
             status, answer, headers = self.acknowledge(
                 mimetype, lambda name: environ.get("HTTP_" + name.upper().replace("-", "_")), body)
         except ApiError as e:
-            status, answer, headers = e.status, {"error": e.message, **({"hint": e.hint} if e.hint else {})}, {}
+            status, answer, headers = e.status, error_body(e.message, e.hint), {}
         except Exception as e:  # as make_app's handler: a JSON 500, never a traceback
             log.debug("unhandled error in receiver", exc_info=e)
-            status, answer, headers = 500, {"error": f"receiver failed: {type(e).__name__}: {e}"}, {}
+            status, answer, headers = 500, error_body(f"receiver failed: {type(e).__name__}: {e}"), {}
         data = (json.dumps(answer, ensure_ascii=False, separators=(",", ":")) + "\n").encode()  # as jsonify
         start_response(f"{status} {HTTPStatus(status).phrase}", [
             ("Content-Type", "application/json"), ("Content-Length", str(len(data))), *headers.items()])

@@ -106,13 +106,19 @@ class _Handler(BaseHTTPRequestHandler):
             self.requestline, self.request_version, self.command = "", "HTTP/1.1", ""
             self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG, f"request line over {_MAX_LINE} bytes")
             return
-        if self.parse_request():  # otherwise it has answered 400/431/505 through send_error()
-            self.run_wsgi()
+        if not self.parse_request():  # it has answered 400/431/505 through send_error()
+            return
+        if self.request_version == "HTTP/0.9":
+            self.send_error(HTTPStatus.BAD_REQUEST, "HTTP/0.9 is not supported: end the request line with HTTP/1.1")
+            return
+        self.run_wsgi()
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Errors found before the application runs, as JSON like every other error, then close."""
         body = json.dumps({"error": message or HTTPStatus(code).phrase}).encode()
         self.close_connection = True
+        if self.request_version == "HTTP/0.9":  # the request line did not parse: still answer with a status line
+            self.request_version = "HTTP/1.1"
         try:
             self.send_response(code)
             self.send_header("Content-Type", "application/json")
@@ -162,8 +168,6 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             self.send_error(HTTPStatus.BAD_REQUEST, f"invalid Content-Length {self.headers['Content-Length']!r}")
             return
-        if self.headers.get("Expect", "").lower() == "100-continue":
-            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
         body = _Input(self.rfile, length)
         environ = self.make_environ(DechunkedInput(self.rfile) if chunked else body)
         if chunked:  # the end of a chunked body is not known up front: one request, then close
