@@ -166,9 +166,25 @@ class Stack:
                 self.receiver.store.scalar("SELECT max(coalesce(processed_at, received_at)) FROM inbox"),
                 self.clock.now()))))
         self.sources = sources_mod.Sources(sources_store, self.clock, self.dispatcher.send, seed=ids_seed)
+        if existing:
+            self._send_unsent(sources_store, dispatcher_store)
         urls["inspector"] = self._serve("inspector", inspector.create_app(
             self.dispatcher, self.sources, self.keys["inspector"]))
         self.urls = {name: urls[name] for name in self.SERVICES}
+
+    def _send_unsent(self, sources_store: Store, dispatcher_store: Store) -> None:
+        """Hand the dispatcher what the sources recorded but never handed over (the outbox).
+
+        ``fire()`` commits the event to the sources' database, then gives it to the dispatcher,
+        whose database is another file: a process that dies between the two leaves an event
+        that happened but was never sent. The sources' ``events`` table is the outbox, so a
+        restart on the same data folder sends what is missing, oldest first.
+        """
+        sent = {r["id"] for r in dispatcher_store.all("SELECT id FROM messages")}
+        for e in sources_store.all("SELECT id, type, body FROM events ORDER BY created_at, rowid"):
+            if e["id"] not in sent:
+                log.info("sending %s (%s), recorded before a stop but never sent", e["id"], e["type"])
+                self.dispatcher.send(e["id"], e["type"], e["body"])
 
     # -- the face -------------------------------------------------------------
 
