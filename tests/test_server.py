@@ -169,8 +169,9 @@ def test_failures_are_named_timeout_or_connection(srv):
     with pytest.raises(TransportError) as e:
         http.request("GET", f"http://127.0.0.1:{port}/")
     assert e.value.kind == "connection" and "ConnectionRefusedError" in str(e.value)
-    with pytest.raises(TransportError, match="not an http"):
-        http.request("GET", "ftp://127.0.0.1/")
+    for bad in ("ftp://127.0.0.1/", "http:///path", "http://127.0.0.1:port/"):
+        with pytest.raises(TransportError, match="not an http"):
+            http.request("GET", bad)
     http.close()
 
 

@@ -103,7 +103,11 @@ class Connections:
         ``max_body``: read at most that many bytes of the answer (the rest is dropped with the connection).
         """
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        try:
+            valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+        except ValueError:  # a port that is not a number
+            valid = False
+        if not valid:
             raise TransportError("connection", f"not an http(s) URL: {url!r}")
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         if params:
@@ -127,7 +131,7 @@ class Connections:
             raise TransportError("timeout", f"no answer from {parts.netloc} within {conn.timeout} s") from None
         except (OSError, http.client.HTTPException) as e:
             conn.close()
-            raise TransportError("connection", f"could not connect to {parts.scheme}://{parts.netloc}: "
+            raise TransportError("connection", f"no answer from {parts.scheme}://{parts.netloc}: "
                                                f"{type(e).__name__}") from None
         if r.will_close or not r.isclosed():  # the server said close, or the body was cut at max_body
             conn.close()

@@ -216,18 +216,20 @@ class Dispatcher:
         if wire and wire.corrupt:  # after signing, as a faulty network would
             body = body.replace(b'"', b"'", 1)
         status, error, text, retry_after = None, None, None, None
+        def post():
+            return self._http.request("POST", d["url"], body=body, headers=headers, timeout=self.timeout,
+                                      max_body=_MAX_ANSWER)
+
         t0 = time.perf_counter()
         try:
-            r = self._http.request("POST", d["url"], body=body, headers=headers, timeout=self.timeout,
-                                   max_body=_MAX_ANSWER)
+            r = post()
             status, text = r.status, r.text[:2000]
             retry_after = parse_retry_after(r.headers.get("Retry-After"), self.clock.now())
         except TransportError as e:
             error = e.kind
         if wire and wire.copies > 1:  # the network delivers it twice; the sender never knows
             try:
-                self._http.request("POST", d["url"], body=body, headers=headers, timeout=self.timeout,
-                                   max_body=_MAX_ANSWER)
+                post()
             except TransportError:
                 pass
         elapsed = (self.clock.now() - sent) if self.clock.virtual else (time.perf_counter() - t0)

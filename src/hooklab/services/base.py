@@ -21,7 +21,8 @@ from ..errors import HooklabError
 from ..faults import OBSERVER_HEADER
 from ..store import to_frame
 
-__all__ = ["ApiError", "error_body", "make_app", "read_body", "form_to_dict", "MAX_BODY", "ServiceClient", "ServiceError"]
+__all__ = ["ApiError", "error_body", "make_app", "read_body", "form_to_dict", "MAX_BODY", "ServiceClient",
+           "ServiceError"]
 
 log = logging.getLogger("hooklab.services")
 
