@@ -31,20 +31,16 @@ import threading
 import time
 from pathlib import Path
 
-
 HERE = Path(__file__).parent
 
 
 # -- load generator: runs in a child process, so it does not share the server's GIL
 
 def _client(url: str, bodies: list[tuple[dict, bytes]], threads: int, out: "mp.Queue") -> None:
-    import threading
+    from hooklab.connections import Connections
 
     chunks = [bodies[i::threads] for i in range(threads)]
     done = [0] * threads
-
-    from hooklab.connections import Connections
-
     http = Connections(timeout=30)  # keep-alive, and cheap: the client must not be the bottleneck
 
     def work(i: int) -> None:
