@@ -12,15 +12,14 @@ its queueing (the "coordinated omission" mistake of closed-loop benchmarks).
 from __future__ import annotations
 
 import json
-import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
-import requests
 
 from . import catalog
+from .connections import Connections, TransportError
 from .signing import sign_headers
 
 __all__ = ["run", "summary", "plot"]
@@ -46,7 +45,7 @@ def run(stack, rates: tuple[float, ...] = (20, 40, 80, 160), seconds: float = 0.
     if stack.clock.virtual:
         raise ValueError("a load test measures real time: start the stack with clock=\"real\"")
     url = stack.urls["receiver"] + "/webhooks"
-    local = threading.local()
+    http = Connections(timeout=stack.dispatcher.timeout)  # a connection per client thread, as senders keep
     plan = [(rate, _requests(stack, event_type, max(1, round(rate * seconds)))) for rate in rates]
     bar = None
     if progress:
@@ -55,33 +54,34 @@ def run(stack, rates: tuple[float, ...] = (20, 40, 80, 160), seconds: float = 0.
         bar = tqdm(total=sum(len(reqs) for _, reqs in plan), desc="requests", unit="req", mininterval=1)
 
     def send(due: float, msg_id: str, body: bytes) -> tuple[int | None, float]:
-        session = getattr(local, "session", None) or requests.Session()
-        local.session = session
         headers = sign_headers(stack.secret, msg_id, time.time(), body)
         try:
-            status = session.post(url, data=body, headers=headers, timeout=stack.dispatcher.timeout).status_code
-        except requests.RequestException:
+            status = http.request("POST", url, body=body, headers=headers).status
+        except TransportError:
             status = None
         return status, (time.perf_counter() - due) * 1000
 
     rows = []
-    with ThreadPoolExecutor(concurrency, thread_name_prefix="hooklab-load") as pool:
-        # Warm up (connections, threads, caches) so the first step is not measured cold.
-        list(pool.map(lambda req: send(time.perf_counter(), *req), _requests(stack, event_type, concurrency)))
-        stack.wait(timeout=120)
-        for rate, reqs in plan:
-            start = time.perf_counter()
-            futures = []
-            for i, (msg_id, body) in enumerate(reqs):
-                due = start + i / rate
-                time.sleep(max(0.0, due - time.perf_counter()))
-                futures.append((msg_id, pool.submit(send, due, msg_id, body)))
-            for msg_id, future in futures:
-                status, latency = future.result()
-                rows.append({"rate": rate, "id": msg_id, "status": status, "latency_ms": round(latency, 2)})
-                if bar is not None:
-                    bar.update()
+    try:
+        with ThreadPoolExecutor(concurrency, thread_name_prefix="hooklab-load") as pool:
+            # Warm up (connections, threads, caches) so the first step is not measured cold.
+            list(pool.map(lambda req: send(time.perf_counter(), *req), _requests(stack, event_type, concurrency)))
             stack.wait(timeout=120)
+            for rate, reqs in plan:
+                start = time.perf_counter()
+                futures = []
+                for i, (msg_id, body) in enumerate(reqs):
+                    due = start + i / rate
+                    time.sleep(max(0.0, due - time.perf_counter()))
+                    futures.append((msg_id, pool.submit(send, due, msg_id, body)))
+                for msg_id, future in futures:
+                    status, latency = future.result()
+                    rows.append({"rate": rate, "id": msg_id, "status": status, "latency_ms": round(latency, 2)})
+                    if bar is not None:
+                        bar.update()
+                stack.wait(timeout=120)
+    finally:
+        http.close()
     if bar is not None:
         bar.close()
     inbox = stack.receiver.inbox()[["id", "received_at", "processed_at"]]

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .services.receiver import event_id
+
 __all__ = ["latency_stats", "error_rates", "lag", "reconcile", "Thresholds", "warning_signs",
            "plot_latency", "plot_attempts", "RECONCILE_COLUMNS"]
 
@@ -47,12 +49,10 @@ def error_rates(attempts: pd.DataFrame) -> pd.DataFrame:
 
 def lag(events: pd.DataFrame, inbox: pd.DataFrame) -> pd.DataFrame:
     """Seconds from each event to the moment its handlers finished (NaN: not yet, or never)."""
-    inbox = inbox[["id", "status", "processed_at"]]
-    if inbox["id"].str.contains("#", regex=False).any():
-        # A receiver with dedup switched off stores each copy as "<id>#<n>": the first copy
-        # processed is when the event reached the CRM.
-        inbox = (inbox.assign(id=inbox["id"].str.partition("#")[0])
-                 .sort_values("processed_at", kind="stable").drop_duplicates("id"))
+    # With dedup off the inbox holds every copy of an event: the first one processed is when it
+    # reached the CRM.
+    inbox = (inbox[["id", "status", "processed_at"]].assign(id=inbox["id"].map(event_id))
+             .sort_values("processed_at", kind="stable").drop_duplicates("id"))
     df = events[["id", "type", "created_at"]].merge(inbox, on="id", how="left")
     df["status"] = df["status"].fillna("not received")
     df["lag_s"] = (df["processed_at"] - df["created_at"]).dt.total_seconds().round(3)

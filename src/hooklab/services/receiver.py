@@ -33,7 +33,7 @@ from ..delivery.queue import JobQueue
 from ..delivery.retry import next_delay
 from .base import MAX_BODY, ApiError, error_body, make_app
 
-__all__ = ["Receiver", "SCHEMA", "HANDLER_SCHEDULE"]
+__all__ = ["Receiver", "SCHEMA", "HANDLER_SCHEDULE", "event_id"]
 
 log = logging.getLogger("hooklab.receiver")
 
@@ -57,6 +57,14 @@ HANDLER_SCHEDULE: tuple[float, ...] = (0, 1, 5, 30, 120, 600, 1800, 3600)
 Handler = Callable[[dict], Any]
 
 _SIGNED = ("webhook-id", "webhook-timestamp", "webhook-signature")
+
+#: With ``dedup`` off every copy of a webhook gets its own inbox row, keyed ``<webhook-id>#<n>``.
+COPY_MARK = "#"
+
+
+def event_id(key: str) -> str:
+    """The webhook-id an inbox key stands for (the key itself unless dedup was off)."""
+    return key.partition(COPY_MARK)[0]
 
 
 class Receiver:
@@ -208,7 +216,7 @@ class Receiver:
                 return 200, {"status": "duplicate", "id": msg_id}, {}
             key = msg_id
         else:  # learners switch dedup off to watch duplicates reach the CRM
-            key = f"{msg_id}#{self.store.scalar('SELECT count(*) FROM inbox')}"
+            key = f"{msg_id}{COPY_MARK}{self.store.scalar('SELECT count(*) FROM inbox')}"
             self.store.execute(
                 "INSERT INTO inbox (id, type, body, received_at, status, next_try_at) VALUES (?,?,?,?,?,?)",
                 (key, event["type"], text, now, status, now))
@@ -239,7 +247,7 @@ class Receiver:
         if row is None or row["status"] not in ("received", "retrying"):
             return
         event = json.loads(row["body"])
-        event["id"] = key.split("#")[0]
+        event["id"] = event_id(key)
         handler = self.handler_for(row["type"])
         attempts = row["attempts"] + 1
         try:
