@@ -74,6 +74,9 @@ def test_notebooks_are_portable_and_mostly_validated(notebook):
     assert not re.search(r"/work/|/home/|/root/|/Users/|[A-Z]:\\\\Users", text), "an absolute path is shown"
     assert not re.search(r"whsec_[A-Za-z0-9+/]{20,}|key_[0-9a-z]{20,}", text), "a secret or an API key is shown"
     nb = nbformat.read(notebook, as_version=4)
+    counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1)), \
+        "not committed executed top to bottom: run it with python -m hooklab.course.labs --execute"
     with_output = [c for c in nb.cells if c.cell_type == "code" and c.outputs]
     ignored = [c for c in with_output if "NBVAL_IGNORE_OUTPUT" in c.source
                or "nbval-ignore-output" in c.metadata.get("tags", [])]
