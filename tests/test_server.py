@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import http.client
+import re
 import socket
+import threading
 import time
 
 import pytest
@@ -180,4 +182,84 @@ def test_max_body_reads_only_that_much_and_drops_the_connection(srv):
     r = http.request("GET", srv.url + "/big", max_body=10)
     assert r.content == b"x" * 10
     assert http.request("GET", srv.url + "/big").content == b"x" * 100_000  # a new connection, whole answer
+    http.close()
+
+
+class Canned:
+    """A raw socket server on 127.0.0.1 that answers each request with the next canned bytes."""
+
+    def __init__(self, *answers: bytes) -> None:
+        self.answers, self.requests, self.accepted = list(answers), [], 0
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while self.answers:
+            conn, _ = self.sock.accept()
+            self.accepted += 1
+            with conn, conn.makefile("rb") as rfile:
+                while self.answers:
+                    head = b"".join(iter(lambda: rfile.readline(), b"\r\n"))
+                    if not head:
+                        break
+                    length = re.search(rb"Content-Length: (\d+)", head)
+                    self.requests.append(head + b"\r\n" + rfile.read(int(length[1]) if length else 0))
+                    answer = self.answers.pop(0)
+                    conn.sendall(answer)
+                    if b"Connection: close" in answer or b"HTTP/1.0" in answer:
+                        break
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.mark.parametrize("answer, content, reused", [
+    (b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", b"ok", True),
+    (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;x=1\r\nabc\r\n2\r\nde\r\n0\r\nT: 1\r\n\r\n",
+     b"abcde", True),
+    (b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 1\r\n\r\n1", b"1", True),
+    (b"HTTP/1.1 204 No Content\r\n\r\n", b"", True),
+    (b"HTTP/1.0 200 OK\r\n\r\nto the end", b"to the end", False),
+    (b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 3\r\n\r\nbye", b"bye", False),
+])
+def test_the_client_frames_each_kind_of_answer(answer, content, reused):
+    server = Canned(answer, b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nnext")
+    http = Connections(timeout=5)
+    r = http.request("POST", server.url + "/x", json={"a": 1}, headers={"X-Probe": "1"})
+    assert (r.content, r.headers.get("content-length") == r.headers.get("Content-Length")) == (content, True)
+    assert http.request("GET", server.url + "/y").content == b"next"
+    assert server.accepted == (1 if reused else 2)
+    sent = server.requests[0]
+    assert sent.startswith(b"POST /x HTTP/1.1\r\n") and b"X-Probe: 1\r\n" in sent and sent.endswith(b'{"a": 1}')
+    http.close()
+    server.close()
+
+
+@pytest.mark.parametrize("answer, why", [
+    (b"", "closed the connection without answering"),
+    (b"SSH-2.0-OpenSSH\r\n", "not an HTTP/1.x status line"),
+    (b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\nConnection: close\r\n\r\nshort", "5 of 10 body bytes"),
+    (b"HTTP/1.1 200 OK\r\nContent-Length: ten\r\n\r\n", "invalid Content-Length"),
+    (b"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", "not a header line"),
+    (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "not a chunk size"),
+])
+def test_a_malformed_answer_is_a_connection_error_that_says_what_was_wrong(answer, why):
+    server = Canned(answer)  # b"": the server reads the request and hangs up
+    http = Connections(timeout=5)
+    with pytest.raises(TransportError) as e:
+        http.request("GET", server.url + "/")
+    assert e.value.kind == "connection" and why in str(e.value)
+    http.close()
+    server.close()
+
+
+def test_a_request_that_would_split_into_two_is_refused_before_sending(srv):
+    http = Connections(timeout=5)
+    with pytest.raises(ValueError, match="percent-encode"):
+        http.request("GET", srv.url + "/a b HTTP/1.1\r\nX: y")
+    with pytest.raises(ValueError, match="line breaks"):
+        http.request("GET", srv.url + "/", headers={"X-Evil": "1\r\nInjected: yes"})
+    assert not srv._server.threads  # nothing reached the server
     http.close()

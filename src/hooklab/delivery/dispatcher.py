@@ -252,22 +252,24 @@ class Dispatcher:
             outcome = "failed"
         elif verdict == "disable":
             outcome = "disabled"
-        self.store.execute(
-            "INSERT INTO attempts (message_id, subscription_id, attempt, trigger, scheduled_at, sent_at, "
-            "finished_at, status_code, error, latency_ms, outcome, request_headers, response_body) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (msg_id, sub_id, number, d["trigger"], d["next_attempt_at"], sent, finished, status, error,
-             round(elapsed * 1000, 1), outcome, json.dumps(headers), text))
-        if outcome == "retrying":
-            due = finished + delay
-            self.store.execute("UPDATE deliveries SET status='retrying', attempts=?, next_attempt_at=?, "
-                               "updated_at=? WHERE message_id=? AND subscription_id=?",
-                               (number, due, finished, msg_id, sub_id))
-            self.queue.push(due, key)
-            return
         d["attempts"] = number
-        self._finish(d, outcome, finished)
-        if outcome == "disabled":
+        with self.store.transaction():  # the attempt and the delivery's new state: one commit
+            self.store.execute(
+                "INSERT INTO attempts (message_id, subscription_id, attempt, trigger, scheduled_at, sent_at, "
+                "finished_at, status_code, error, latency_ms, outcome, request_headers, response_body) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (msg_id, sub_id, number, d["trigger"], d["next_attempt_at"], sent, finished, status, error,
+                 round(elapsed * 1000, 1), outcome, json.dumps(headers), text))
+            if outcome == "retrying":
+                due = finished + delay
+                self.store.execute("UPDATE deliveries SET status='retrying', attempts=?, next_attempt_at=?, "
+                                   "updated_at=? WHERE message_id=? AND subscription_id=?",
+                                   (number, due, finished, msg_id, sub_id))
+            else:
+                self._finish(d, outcome, finished)
+        if outcome == "retrying":
+            self.queue.push(due, key)
+        elif outcome == "disabled":
             self.set_enabled(sub_id, False, f"endpoint answered 410 Gone at attempt {number}")
             self._alert(f"subscription {sub_id} disabled: {d['url']} answered 410 Gone")
         elif outcome == "dead":

@@ -23,6 +23,7 @@ import socket
 import socketserver
 import sys
 import threading
+import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from typing import Any, Callable
@@ -88,6 +89,16 @@ class _Handler(BaseHTTPRequestHandler):
     sys_version = ""
     timeout = IDLE_TIMEOUT  # applied to the socket by StreamRequestHandler.setup()
     server: "_Server"
+
+    _date: tuple[int, str] = (0, "")  # (second, Date header) shared by all handlers: one format a second
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        if timestamp is not None:
+            return super().date_time_string(timestamp)
+        second = int(time.time())
+        if _Handler._date[0] != second:
+            _Handler._date = (second, super().date_time_string(second))
+        return _Handler._date[1]
 
     def log_message(self, format: str, *args: Any) -> None:
         # One line per request would flood a notebook; keep it for debugging.
