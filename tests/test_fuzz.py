@@ -278,7 +278,12 @@ VALID = {
         "items": []}),
     ("crm", "/api/contacts/{email}/timeline", "post"): ("/api/contacts/ana@example.com/timeline", {
         "kind": "note", "text": "hello", "event_id": "evt_1", "at": 2.0}),
+    ("crm", "/api/timeline/batch", "post"): ("/api/timeline/batch", {"entries": [
+        {"email": "ana@example.com", "kind": "note", "text": "hello", "event_id": "evt_2", "at": 3.0}]}),
     ("email", "/api/lists", "post"): ("/api/lists", {"id": "vip", "name": "VIP"}),
+    ("email", "/api/lists/{list_id}/members/batch", "post"): ("/api/lists/newsletter/members/batch", {"members": [
+        {"email_address": "bia@example.com", "status": "subscribed", "status_if_new": "subscribed",
+         "merge_fields": {"FNAME": "Bia"}, "tags": ["vip"]}]}),
     ("email", "/api/lists/{list_id}/members/{who}", "put"): ("/api/lists/newsletter/members/ana@example.com", {
         "email_address": "ana@example.com", "status": "subscribed", "status_if_new": "subscribed",
         "merge_fields": {"FNAME": "Ana"}, "tags": ["vip"]}),

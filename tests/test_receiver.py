@@ -9,7 +9,10 @@ import pytest
 import requests
 from standardwebhooks.webhooks import Webhook
 
+import hooklab
 from hooklab import catalog, signing
+from hooklab.errors import ConfigError
+from hooklab.services.base import ServiceClient
 
 
 def envelope(stack, **data):
@@ -172,3 +175,79 @@ def test_the_served_acknowledge_path_answers_as_the_flask_app_does(vstack):
     assert [r.status_code for r in busy] == [503, 503]
     assert busy[0].headers["Retry-After"] == busy[1].headers["Retry-After"] == "10"
     assert busy[0].content == busy[1].data
+
+
+# -- batching (lesson 12) --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [0, 101, "10", True, 2.5])
+def test_batch_size_outside_1_to_100_is_refused_with_the_range(rstack, size):
+    with pytest.raises(ConfigError, match=r"batch_size must be a whole number from 1 \(no batching\) to 100"):
+        rstack.receiver.batch_size = size
+    assert rstack.receiver.batch_size == 1
+
+
+def _newsletter_run(size: int, monkeypatch) -> tuple[dict, int]:
+    """Subscribes and unsubscribes handled with ``batch_size``: the services' end state, and the calls made."""
+    calls = []
+    real = ServiceClient.request
+    monkeypatch.setattr(ServiceClient, "request", lambda self, *a, **k: calls.append(a[1]) or real(self, *a, **k))
+    with hooklab.start(seed=3) as stack:
+        stack.receiver.batch_size = size
+        stack.receiver.pause()  # a backlog builds, as in a burst
+        for _ in range(40):
+            stack.fire("newsletter.subscribed")
+        for _ in range(10):
+            stack.fire("newsletter.unsubscribed")
+        stack.wait()
+        before = len(calls)
+        stack.receiver.resume()
+        stack.wait()
+        handled = len(calls) - before
+        state = {"contacts": stack.crm.contacts()[["email", "name", "subscribed", "lifecycle_stage"]].values.tolist(),
+                 "members": stack.email.subscribers()[["email", "status", "merge_fields"]].values.tolist(),
+                 "timeline": sorted(stack.crm.timeline()[["email", "text", "event_id"]].values.tolist()),
+                 "inbox": stack.receiver.inbox()["status"].value_counts().to_dict(),
+                 "reconcile": len(stack.reconcile())}
+    return state, handled
+
+
+def test_batched_handlers_leave_what_one_by_one_handlers_leave_with_far_fewer_calls(monkeypatch):
+    one_by_one, calls_one = _newsletter_run(1, monkeypatch)
+    batched, calls_batched = _newsletter_run(100, monkeypatch)
+    assert batched == one_by_one
+    assert one_by_one["inbox"] == {"processed": 50} and one_by_one["reconcile"] == 0
+    assert len(one_by_one["timeline"]) == 50 and calls_one >= 150
+    assert calls_batched <= 6, f"{calls_batched} calls for 50 events in batches"
+
+
+def test_a_failed_batch_retries_every_event_and_loses_none(rstack):
+    rstack.receiver.batch_size = 20
+    rstack.faults.set("crm", error_rate=1.0)
+    rstack.receiver.pause()
+    for _ in range(10):
+        rstack.fire("newsletter.subscribed")
+    rstack.wait()
+    rstack.receiver.resume()
+    deadline = time.monotonic() + 10
+    while (rstack.receiver.inbox()["attempts"] < 1).any() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    inbox = rstack.receiver.inbox()
+    assert set(inbox["status"]) == {"retrying"} and set(inbox["attempts"]) == {1}
+    assert inbox["last_error"].str.contains("crm: injected fault").all()
+    rstack.faults.clear("crm")
+    rstack.wait(timeout=30)
+    assert set(rstack.receiver.inbox()["status"]) == {"processed"} and rstack.reconcile().empty
+    assert len(rstack.crm.contacts()) == 10 and len(rstack.crm.timeline()) == 10
+
+
+def test_a_learners_handler_still_gets_every_event_one_at_a_time(rstack):
+    seen = []
+    rstack.receiver.on("newsletter.subscribed")(lambda event: seen.append(event["id"]))
+    rstack.receiver.batch_size = 50
+    rstack.receiver.pause()
+    ids = [rstack.fire("newsletter.subscribed") for _ in range(8)]
+    rstack.wait()
+    rstack.receiver.resume()
+    rstack.wait()
+    assert sorted(seen) == sorted(ids) and rstack.crm.contacts().empty

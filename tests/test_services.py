@@ -461,3 +461,58 @@ def test_a_bad_batch_names_the_problem_and_saves_nothing(crm_api, contacts, word
     r = crm_api("POST", "/api/contacts/batch", json={"contacts": contacts})
     assert r.status_code == 400 and words in r.get_json()["error"]
     assert crm_api.store.all("SELECT * FROM contacts") == []
+
+
+def test_timeline_entries_go_in_one_batch_once_per_event_id(crm_api):
+    crm_api("POST", "/api/contacts/batch", json={"contacts": [{"email": "a@example.com"}, {"email": "b@example.com"}]})
+    entries = [{"email": "a@example.com", "kind": "newsletter", "text": "Subscribed", "event_id": "msg_1"},
+               {"email": "B@example.com", "kind": "form", "text": "Submitted", "event_id": "msg_2"}]
+    first = crm_api("POST", "/api/timeline/batch", json={"entries": entries})
+    again = crm_api("POST", "/api/timeline/batch", json={"entries": entries})
+    assert [r["created"] for r in first.get_json()["results"]] == [True, True]
+    assert [r["created"] for r in again.get_json()["results"]] == [False, False]  # a retried batch adds nothing
+    rows = crm_api.store.all("SELECT email, kind, event_id FROM timeline ORDER BY id")
+    assert rows == [{"email": "a@example.com", "kind": "newsletter", "event_id": "msg_1"},
+                    {"email": "b@example.com", "kind": "form", "event_id": "msg_2"}]
+
+
+@pytest.mark.parametrize("entries, status, words", [
+    ([], 400, "1 to 100"),
+    ([{"email": "a@example.com", "kind": "k", "text": "t"}, {"kind": "k", "text": "t"}], 400, "entries[1]"),
+    ([{"email": "a@example.com", "kind": "k", "text": "t"}, {"email": "nobody@example.com", "kind": "k", "text": "t"}],
+     404, "entries[1]: no contact nobody@example.com"),
+    ([{"email": "a@example.com", "kind": "k"}], 400, "entries[0]"),
+])
+def test_a_bad_timeline_batch_names_the_entry_and_saves_nothing(crm_api, entries, status, words):
+    crm_api("PUT", "/api/contacts/a@example.com", json={})
+    r = crm_api("POST", "/api/timeline/batch", json={"entries": entries})
+    assert r.status_code == status and words in r.get_json()["error"], r.get_json()
+    assert crm_api.store.all("SELECT * FROM timeline") == []
+
+
+def test_members_go_in_one_batch_as_single_puts_would(email_api):
+    members = [{"email_address": "a@example.com", "status": "subscribed", "merge_fields": {"FNAME": "Ana"}},
+               {"email_address": "b@example.com", "status_if_new": "subscribed"}]
+    first = email_api("POST", "/api/lists/newsletter/members/batch", json={"members": members})
+    assert [r["created"] for r in first.get_json()["results"]] == [True, True]
+    later = email_api("POST", "/api/lists/newsletter/members/batch",
+                      json={"members": [{"email_address": "A@example.com", "status": "unsubscribed"}]})
+    assert later.get_json()["results"] == [{"email_address": "a@example.com", "created": False}]
+    rows = email_api.store.all("SELECT email, status, merge_fields FROM members ORDER BY email")
+    assert rows == [{"email": "a@example.com", "status": "unsubscribed", "merge_fields": '{"FNAME": "Ana"}'},
+                    {"email": "b@example.com", "status": "subscribed", "merge_fields": "{}"}]
+
+
+@pytest.mark.parametrize("path, members, status, words", [
+    ("/api/lists/newsletter/members/batch", [{"email_address": "a@example.com"}], 400, "members[0]: a@example.com is new"),
+    ("/api/lists/newsletter/members/batch", [{"email_address": "a@example.com", "status": "subscribed"},
+                                              {"email_address": "b@example.com", "status": "maybe"}], 400, "members[1]"),
+    ("/api/lists/newsletter/members/batch", [{"status": "subscribed"}], 400, "members[0]: expected an object"),
+    ("/api/lists/newsletter/members/batch", [{"email_address": "a@example.com", "status": "subscribed"}] * 101,
+     400, "1 to 100"),
+    ("/api/lists/nope/members/batch", [{"email_address": "a@example.com", "status": "subscribed"}], 404, "no list"),
+])
+def test_a_bad_member_batch_names_the_problem_and_saves_nothing(email_api, path, members, status, words):
+    r = email_api("POST", path, json={"members": members})
+    assert r.status_code == status and words in r.get_json()["error"], r.get_json()
+    assert email_api.store.all("SELECT * FROM members") == []

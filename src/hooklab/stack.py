@@ -34,7 +34,7 @@ from .delivery.retry import DEFAULT_SCHEDULE
 from .errors import ConfigError, StackError
 from .faults import Faults
 from .services import crm, email, inspector, notifier, receiver as receiver_mod
-from .services.handlers import default_handlers
+from .services.handlers import default_batch_handlers, default_handlers
 from .services.server import ServiceServer
 from .signing import generate_secret
 from .store import Store
@@ -141,7 +141,8 @@ class Stack:
 
         self.receiver = receiver_mod.Receiver(
             self._store("receiver", receiver_mod.SCHEMA), self.clock, [self.secret],
-            default_handlers(self.crm, self.email, self.notifier), seed=seed, sequence=sequence)
+            default_handlers(self.crm, self.email, self.notifier),
+            batch_handlers=default_batch_handlers(self.crm, self.email), seed=seed, sequence=sequence)
         urls["receiver"] = self._serve("receiver", self.receiver.wsgi)
         ports = {urlsplit(u).port: name for name, u in urls.items()}
 

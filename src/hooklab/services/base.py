@@ -21,13 +21,15 @@ from ..errors import HooklabError
 from ..faults import OBSERVER_HEADER
 from ..store import to_frame
 
-__all__ = ["ApiError", "error_body", "make_app", "read_body", "form_to_dict", "MAX_BODY", "ServiceClient",
-           "ServiceError"]
+__all__ = ["ApiError", "error_body", "make_app", "read_body", "form_to_dict", "MAX_BODY", "BATCH_LIMIT",
+           "ServiceClient", "ServiceError"]
 
 log = logging.getLogger("hooklab.services")
 
 #: Bodies above this size are refused with 413 before they are read.
 MAX_BODY = 1024 * 1024
+#: Items per call of a batch endpoint (HubSpot's batch upsert takes 100 too).
+BATCH_LIMIT = 100
 
 
 class ApiError(Exception):

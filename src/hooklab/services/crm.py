@@ -22,7 +22,7 @@ from flask import Blueprint, Flask, jsonify
 
 from ..clock import Clock
 from ..store import Store
-from .base import ApiError, ServiceClient, ServiceError, make_app
+from .base import BATCH_LIMIT, ApiError, ServiceClient, ServiceError, make_app
 from .openapi import crm_document
 from .inputs import brief, check_encodable, check_fields, clean_email, ensure_schema, get_number, get_str, read_object
 
@@ -53,8 +53,6 @@ CONTACT_FIELDS = ("name", "phone", "company", "city", "job_title", "locale",
                   "lifecycle_stage", "subscribed", "source_version", "subscribed_at")
 ORDER_FIELDS = ("email", "total", "currency", "status", "items")
 ORDER_STATUSES = ("completed", "refunded")
-#: Contacts per call of the batch endpoint (HubSpot's batch upsert takes 100 too).
-BATCH_LIMIT = 100
 _INT64 = 2**63
 
 _CONTACTS_SQL = """
@@ -273,24 +271,52 @@ def create_app(store: Store, api_key: str, clock: Clock) -> Flask:
                            "GET /api/orders lists every order")
         return {"order_id": order_id, "orders": [_order_row(r) for r in rows]}
 
-    @api.post("/contacts/<email>/timeline")
-    def post_timeline(email: str):
-        email = clean_email(email)
-        body = read_object()
+    def add_entry(email: str, body: dict) -> tuple[bool, int]:
+        """Check and insert one timeline entry inside the caller's transaction; returns (created, row id)."""
         check_fields(body, ("kind", "text", "event_id", "at"), required=("kind", "text"))
         kind = get_str(body, "kind", max_len=100)
         text = get_str(body, "text", max_len=10_000)
         event_id = get_str(body, "event_id", nullable=True)
         at = clock.now() if body.get("at") is None else get_number(body, "at")
-        need_contact(email)
+        if store.scalar("SELECT 1 FROM contacts WHERE email = ?", (email,)) is None:
+            need_contact(email)  # raises the 404 that names the contact
+        cur = store.execute(  # the event id is the idempotency key: a retried handler adds nothing
+            "INSERT INTO timeline (email, kind, text, event_id, at) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (email, event_id) DO NOTHING", (email, kind, text, event_id, at))
+        return cur.rowcount == 1, cur.lastrowid
+
+    @api.post("/contacts/<email>/timeline")
+    def post_timeline(email: str):
+        email = clean_email(email)
+        body = read_object()
         with store.transaction():
-            cur = store.execute(
-                "INSERT INTO timeline (email, kind, text, event_id, at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (email, event_id) DO NOTHING", (email, kind, text, event_id, at))
-            created = cur.rowcount == 1
-            entry = store.one("SELECT * FROM timeline WHERE id = ?", (cur.lastrowid,)) if created else \
-                store.one("SELECT * FROM timeline WHERE email = ? AND event_id = ?", (email, event_id))
+            created, row_id = add_entry(email, body)
+            entry = store.one("SELECT * FROM timeline WHERE id = ?", (row_id,)) if created else \
+                store.one("SELECT * FROM timeline WHERE email = ? AND event_id = ?", (email, body.get("event_id")))
         return jsonify({"created": created, "entry": entry}), 201 if created else 200
+
+    @api.post("/timeline/batch")
+    def batch_timeline():
+        """Add up to BATCH_LIMIT timeline entries (each with its contact's email) in one call, all or none."""
+        body = read_object()
+        check_fields(body, ("entries",))
+        items = body.get("entries")
+        if not isinstance(items, list) or not 1 <= len(items) <= BATCH_LIMIT:
+            raise ApiError(400, f"send {{\"entries\": [...]}} with 1 to {BATCH_LIMIT} entries, "
+                           f"not {brief(items)}", "split a longer list into several calls")
+        results = []
+        with store.transaction():
+            for i, item in enumerate(items):
+                try:
+                    if not isinstance(item, dict) or "email" not in item:
+                        raise ApiError(400, f"expected an object with an email, not {brief(item)}")
+                    email = clean_email(item["email"])
+                    created, _ = add_entry(email, {k: v for k, v in item.items() if k != "email"})
+                except ApiError as e:
+                    raise ApiError(e.status, f"entries[{i}]: {e.message} (no entry of this batch was saved)",
+                                   e.hint) from None
+                results.append({"email": email, "event_id": item.get("event_id"), "created": created})
+        return jsonify(results=results)
 
     @api.get("/contacts/<email>/timeline")
     def contact_timeline(email: str):
@@ -355,6 +381,10 @@ class CRM(ServiceClient):
     def add_timeline(self, email: str, kind: str, text: str, event_id: str | None = None) -> dict:
         body = {"kind": kind, "text": text, "event_id": event_id}
         return self.request("POST", f"/api/contacts/{_q(email)}/timeline", json=body)
+
+    def add_timelines(self, entries: list[dict]) -> list[dict]:
+        """Add up to 100 timeline entries (dicts with ``email``, ``kind``, ``text``, ``event_id``) in one call."""
+        return self.request("POST", "/api/timeline/batch", json={"entries": entries})["results"]
 
     def contacts(self) -> pd.DataFrame:
         columns = ["email", *CONTACT_FIELDS, "lifetime_value", "orders_count", "created_at", "updated_at"]

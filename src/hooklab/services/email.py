@@ -26,7 +26,7 @@ from flask import Blueprint, Flask, jsonify, request
 
 from ..clock import Clock
 from ..store import Store
-from .base import ApiError, ServiceClient, ServiceError, make_app
+from .base import BATCH_LIMIT, ApiError, ServiceClient, ServiceError, make_app
 from .openapi import email_document
 from .inputs import brief, check_encodable, check_fields, clean_email, ensure_schema, get_str, read_object
 
@@ -207,20 +207,50 @@ def create_app(store: Store, api_key: str, clock: Clock) -> Flask:
         email = resolve(who, body.get("email_address"))
         fields = _member_fields(body, form=request.mimetype != "application/json")
         with store.transaction():
-            created = find(list_id, email) is None
-            if created:
-                status = fields.get("status_if_new") or fields.get("status")
-                if status is None:
-                    raise ApiError(400, f"{email} is new to list {list_id!r}, so it needs a status",
-                                   "send status_if_new (or status), e.g. \"status_if_new\": \"subscribed\"")
-                now = clock.now()
-                store.execute("INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?)",
-                              (list_id, email, status, _dump(fields.get("merge_fields", {})),
-                               _dump(fields.get("tags", [])), now, now))
-            else:
-                fields.pop("status_if_new", None)  # Mailchimp: only for a new member
-                update(list_id, email, {k: v if k == "status" else _dump(v) for k, v in fields.items()})
+            created = upsert(list_id, email, fields)
         return jsonify({"created": created, "member": find(list_id, email)}), 201 if created else 200
+
+    def upsert(list_id: str, email: str, fields: dict) -> bool:
+        """Add or update one member inside the caller's transaction; True if it is new to the list."""
+        created = store.scalar("SELECT 1 FROM members WHERE list_id = ? AND email = ?", (list_id, email)) is None
+        if created:
+            status = fields.get("status_if_new") or fields.get("status")
+            if status is None:
+                raise ApiError(400, f"{email} is new to list {list_id!r}, so it needs a status",
+                               "send status_if_new (or status), e.g. \"status_if_new\": \"subscribed\"")
+            now = clock.now()
+            store.execute("INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?)",
+                          (list_id, email, status, _dump(fields.get("merge_fields", {})),
+                           _dump(fields.get("tags", [])), now, now))
+        else:
+            fields.pop("status_if_new", None)  # Mailchimp: only for a new member
+            update(list_id, email, {k: v if k == "status" else _dump(v) for k, v in fields.items()})
+        return created
+
+    @api.post("/lists/<list_id>/members/batch")
+    def batch_members(list_id: str):
+        """Add or update up to BATCH_LIMIT members in one call, all or none (Mailchimp batches list members too)."""
+        need_list(list_id)
+        body = read_object()
+        check_fields(body, ("members",))
+        items = body.get("members")
+        if not isinstance(items, list) or not 1 <= len(items) <= BATCH_LIMIT:
+            raise ApiError(400, f"send {{\"members\": [...]}} with 1 to {BATCH_LIMIT} members, "
+                           f"not {brief(items)}", "split a longer list into several calls")
+        results = []
+        with store.transaction():
+            for i, item in enumerate(items):
+                try:
+                    if not isinstance(item, dict) or "email_address" not in item:
+                        raise ApiError(400, f"expected an object with an email_address, not {brief(item)}")
+                    check_fields(item, ("email_address", "status", "status_if_new", "merge_fields", "tags"))
+                    email = clean_email(item["email_address"], "email_address")
+                    results.append({"email_address": email,
+                                    "created": upsert(list_id, email, _member_fields(item, form=False))})
+                except ApiError as e:
+                    raise ApiError(e.status, f"members[{i}]: {e.message} (no member of this batch was saved)",
+                                   e.hint) from None
+        return jsonify(results=results)
 
     @api.patch("/lists/<list_id>/members/<who>")
     def patch_member(list_id: str, who: str):
@@ -285,6 +315,11 @@ class EmailPlatform(ServiceClient):
         data += [(f"merge_fields[{k}]", v) for k, v in (merge_fields or {}).items()]
         data += [("tags", t) for t in tags or []]
         return self.request("PUT", self._path(list_id, email), data=data)
+
+    def upsert_members(self, members: list[dict], list_id: str = "newsletter") -> list[dict]:
+        """Add or update up to 100 members (dicts with ``email_address``) in one call, all or none."""
+        return self.request("POST", f"/api/lists/{quote(list_id, safe='')}/members/batch",
+                            json={"members": members})["results"]
 
     def update_member(self, email: str, list_id: str = "newsletter", **fields: Any) -> dict:
         """Change an existing member; merge_fields are merged into the ones it has."""

@@ -171,6 +171,14 @@ def crm_document() -> dict:
                         "400 401 404 413 415", _json(timeline_in), operation_id="postTimeline")},
         "/api/timeline": {"get": _op("Every timeline entry.", {"200": _answer("Entries.", obj)}, "401",
                                      operation_id="allTimeline")},
+        "/api/timeline/batch": {"post": _op(
+            "Add 1 to 100 timeline entries, each to an existing contact, all or none.",
+            {"200": _answer("One result per entry.", obj)}, "400 401 404 413 415",
+            _json({"type": "object", "additionalProperties": False, "required": ["entries"], "properties": {
+                "entries": {"type": "array", "minItems": 1, "maxItems": 100, "items": {
+                    **timeline_in, "required": ["email", "kind", "text"],
+                    "properties": {"email": _EMAIL, **timeline_in["properties"]}}}}}),
+            operation_id="batchTimeline")},
         "/api/orders": {
             "get": _op("Every order row.", {"200": _answer("Orders.", obj)}, "401", operation_id="listOrders"),
             "post": _op("A NEW order row on every call (like a HubSpot deal).", {"201": _answer("Created.", obj)},
@@ -228,6 +236,15 @@ def email_document() -> dict:
             "parameters": [list_param],
             "get": _op("Members of one list.", {"200": _answer("Members.", obj)}, "400 401 404",
                        parameters=[status_query], operation_id="listMembers")},
+        "/api/lists/{list_id}/members/batch": {
+            "parameters": [list_param],
+            "post": _op("Add or update 1 to 100 members, all or none.", {"200": _answer("One result per member.", obj)},
+                        "400 401 404 413 415", _json({
+                            "type": "object", "additionalProperties": False, "required": ["members"], "properties": {
+                                "members": {"type": "array", "minItems": 1, "maxItems": 100, "items": {
+                                    **put_member, "required": ["email_address"],
+                                    "properties": {**put_member["properties"], "email_address": _EMAIL}}}}}),
+                        operation_id="batchMembers")},
         "/api/lists/{list_id}/members/{who}": {
             "parameters": [list_param, who_param],
             "get": _op("One member.", {"200": _answer("The member.", obj)}, "400 401 404",
