@@ -216,6 +216,7 @@ class Dispatcher:
         if wire and wire.corrupt:  # after signing, as a faulty network would
             body = body.replace(b'"', b"'", 1)
         status, error, text, retry_after = None, None, None, None
+
         def post():
             return self._http.request("POST", d["url"], body=body, headers=headers, timeout=self.timeout,
                                       max_body=_MAX_ANSWER)

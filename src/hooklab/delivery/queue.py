@@ -36,13 +36,13 @@ class JobQueue:
 
     def __init__(self, name: str, clock: Clock, run: Callable[[Hashable], Any],
                  sequence: "itertools.count[int]", workers: int = 2,
-                 run_many: Callable[[list[Hashable]], Any] | None = None) -> None:
+                 run_many: Callable[[list[Hashable]], Any] | None = None, linger: float = 0.0) -> None:
         self.name = name
         self.clock = clock
         self._run = run
         self._run_many = run_many
-        self.batch_size = 1
-        self.linger = 0.0
+        self.batch_size = 1  # 1: no batching, and so no lingering
+        self.linger = linger
         self._seq = sequence  # shared by all queues of a stack: one total order
         self._heap: list[tuple[float, int, Hashable]] = []
         self._queued: set[Hashable] = set()

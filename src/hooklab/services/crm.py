@@ -22,9 +22,10 @@ from flask import Blueprint, Flask, jsonify
 
 from ..clock import Clock
 from ..store import Store
-from .base import BATCH_LIMIT, ApiError, ServiceClient, ServiceError, make_app
+from .base import ApiError, ServiceClient, ServiceError, make_app
 from .openapi import crm_document
-from .inputs import brief, check_encodable, check_fields, clean_email, ensure_schema, get_number, get_str, read_object
+from .inputs import (apply_batch, brief, check_encodable, check_fields, clean_email, ensure_schema, get_number,
+                     get_str, read_object)
 
 __all__ = ["SCHEMA", "create_app", "CRM", "STAGES"]
 
@@ -197,26 +198,13 @@ def create_app(store: Store, api_key: str, clock: Clock) -> Flask:
     @api.post("/contacts/batch")
     def batch_contacts():
         """Upsert up to BATCH_LIMIT contacts in one call, all or none (like HubSpot's batch upsert)."""
-        body = read_object()
-        check_fields(body, ("contacts",))  # an unknown field (a typo, an option we lack) is an error, not ignored
-        items = body.get("contacts")
-        if not isinstance(items, list) or not 1 <= len(items) <= BATCH_LIMIT:
-            raise ApiError(400, f"send {{\"contacts\": [...]}} with 1 to {BATCH_LIMIT} contacts, "
-                           f"not {brief(items)}", "split a longer list into several calls")
-        results = []
-        with store.transaction():
-            for i, item in enumerate(items):
-                try:
-                    if not isinstance(item, dict) or "email" not in item:
-                        raise ApiError(400, f"expected an object with an email, not {brief(item)}")
-                    check_fields(item, ("email", *CONTACT_FIELDS))
-                    email = clean_email(item["email"])
-                    created, notes = upsert_contact(email, _contact_fields(item))
-                except ApiError as e:
-                    raise ApiError(e.status, f"contacts[{i}]: {e.message} (no contact of this batch was saved)",
-                                   e.hint) from None
-                results.append({"email": email, "created": created, "notes": notes})
-        return jsonify(results=results)
+        def apply(item: dict) -> dict:
+            check_fields(item, ("email", *CONTACT_FIELDS))
+            email = clean_email(item["email"])
+            created, notes = upsert_contact(email, _contact_fields(item))
+            return {"email": email, "created": created, "notes": notes}
+
+        return jsonify(results=apply_batch(store, "contacts", "contact", "email", apply))
 
     def insert_order(order_id: str, fields: dict) -> int:
         now = clock.now()
@@ -298,25 +286,12 @@ def create_app(store: Store, api_key: str, clock: Clock) -> Flask:
     @api.post("/timeline/batch")
     def batch_timeline():
         """Add up to BATCH_LIMIT timeline entries (each with its contact's email) in one call, all or none."""
-        body = read_object()
-        check_fields(body, ("entries",))
-        items = body.get("entries")
-        if not isinstance(items, list) or not 1 <= len(items) <= BATCH_LIMIT:
-            raise ApiError(400, f"send {{\"entries\": [...]}} with 1 to {BATCH_LIMIT} entries, "
-                           f"not {brief(items)}", "split a longer list into several calls")
-        results = []
-        with store.transaction():
-            for i, item in enumerate(items):
-                try:
-                    if not isinstance(item, dict) or "email" not in item:
-                        raise ApiError(400, f"expected an object with an email, not {brief(item)}")
-                    email = clean_email(item["email"])
-                    created, _ = add_entry(email, {k: v for k, v in item.items() if k != "email"})
-                except ApiError as e:
-                    raise ApiError(e.status, f"entries[{i}]: {e.message} (no entry of this batch was saved)",
-                                   e.hint) from None
-                results.append({"email": email, "event_id": item.get("event_id"), "created": created})
-        return jsonify(results=results)
+        def apply(item: dict) -> dict:
+            email = clean_email(item["email"])
+            created, _ = add_entry(email, {k: v for k, v in item.items() if k != "email"})
+            return {"email": email, "event_id": item.get("event_id"), "created": created}
+
+        return jsonify(results=apply_batch(store, "entries", "entry", "email", apply))
 
     @api.get("/contacts/<email>/timeline")
     def contact_timeline(email: str):

@@ -26,9 +26,9 @@ from flask import Blueprint, Flask, jsonify, request
 
 from ..clock import Clock
 from ..store import Store
-from .base import BATCH_LIMIT, ApiError, ServiceClient, ServiceError, make_app
+from .base import ApiError, ServiceClient, ServiceError, make_app
 from .openapi import email_document
-from .inputs import brief, check_encodable, check_fields, clean_email, ensure_schema, get_str, read_object
+from .inputs import apply_batch, brief, check_encodable, check_fields, clean_email, ensure_schema, get_str, read_object
 
 __all__ = ["SCHEMA", "create_app", "EmailPlatform", "STATUSES", "subscriber_hash"]
 
@@ -231,26 +231,13 @@ def create_app(store: Store, api_key: str, clock: Clock) -> Flask:
     def batch_members(list_id: str):
         """Add or update up to BATCH_LIMIT members in one call, all or none (Mailchimp batches list members too)."""
         need_list(list_id)
-        body = read_object()
-        check_fields(body, ("members",))
-        items = body.get("members")
-        if not isinstance(items, list) or not 1 <= len(items) <= BATCH_LIMIT:
-            raise ApiError(400, f"send {{\"members\": [...]}} with 1 to {BATCH_LIMIT} members, "
-                           f"not {brief(items)}", "split a longer list into several calls")
-        results = []
-        with store.transaction():
-            for i, item in enumerate(items):
-                try:
-                    if not isinstance(item, dict) or "email_address" not in item:
-                        raise ApiError(400, f"expected an object with an email_address, not {brief(item)}")
-                    check_fields(item, ("email_address", "status", "status_if_new", "merge_fields", "tags"))
-                    email = clean_email(item["email_address"], "email_address")
-                    results.append({"email_address": email,
-                                    "created": upsert(list_id, email, _member_fields(item, form=False))})
-                except ApiError as e:
-                    raise ApiError(e.status, f"members[{i}]: {e.message} (no member of this batch was saved)",
-                                   e.hint) from None
-        return jsonify(results=results)
+
+        def apply(item: dict) -> dict:
+            check_fields(item, ("email_address", "status", "status_if_new", "merge_fields", "tags"))
+            email = clean_email(item["email_address"], "email_address")
+            return {"email_address": email, "created": upsert(list_id, email, _member_fields(item, form=False))}
+
+        return jsonify(results=apply_batch(store, "members", "member", "email_address", apply))
 
     @api.patch("/lists/<list_id>/members/<who>")
     def patch_member(list_id: str, who: str):

@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 import math
 import reprlib
-from typing import Any
+from typing import Any, Callable
 
 from ..store import Store
-from .base import ApiError, read_body
+from .base import BATCH_LIMIT, ApiError, read_body
 
 __all__ = ["clean_email", "read_object", "check_fields", "get_str", "get_number", "check_encodable", "brief",
-           "ensure_schema"]
+           "ensure_schema", "apply_batch"]
 
 def clean_email(value: Any, where: str = "email") -> str:
     """Strip and lowercase an email; 400 unless it has one '@' with text on both sides."""
@@ -37,6 +37,31 @@ def read_object(allow_form: bool = False) -> dict:
         return read_body(allow_form)
     except RecursionError:
         raise ApiError(400, "the body is nested too deeply to parse", "send a flat JSON object") from None
+
+
+def apply_batch(store: Store, field: str, noun: str, key: str, apply: Callable[[dict], dict]) -> list[dict]:
+    """A batch endpoint's work: ``{field: [item, ...]}``, 1 to BATCH_LIMIT objects that each have ``key``.
+
+    ``apply(item)`` runs for each in one transaction and gives its result; one refused
+    item refuses the whole batch (all or none), with an error that names the item by index.
+    """
+    body = read_object()
+    check_fields(body, (field,))  # an unknown field (a typo, an option we lack) is an error, not ignored
+    items = body.get(field)
+    if not isinstance(items, list) or not 1 <= len(items) <= BATCH_LIMIT:
+        raise ApiError(400, f"send {{\"{field}\": [...]}} with 1 to {BATCH_LIMIT} {field}, not {brief(items)}",
+                       "split a longer list into several calls")
+    results = []
+    with store.transaction():
+        for i, item in enumerate(items):
+            try:
+                if not isinstance(item, dict) or key not in item:
+                    raise ApiError(400, f"expected an object with an {key}, not {brief(item)}")
+                results.append(apply(item))
+            except ApiError as e:
+                raise ApiError(e.status, f"{field}[{i}]: {e.message} (no {noun} of this batch was saved)",
+                               e.hint) from None
+    return results
 
 
 def check_fields(body: dict, allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> None:

@@ -97,7 +97,7 @@ class Receiver:
         self._rng = random.Random(f"{seed}:receiver") if seed is not None else random.Random()
         self._lock = threading.Lock()
         self.queue = JobQueue("receiver", clock, self._process, sequence or itertools.count(), workers=workers,
-                              run_many=self._process_many)
+                              run_many=self._process_many, linger=BATCH_LINGER)
         for row in store.all("SELECT id, next_try_at FROM inbox WHERE status IN ('received', 'retrying') "
                              "ORDER BY next_try_at"):
             self.queue.push(row["next_try_at"], row["id"])
@@ -120,7 +120,6 @@ class Receiver:
             raise ConfigError(f"batch_size must be a whole number from 1 (no batching) to {BATCH_LIMIT} "
                               f"(the services' batch limit), not {size!r}")
         self.queue.batch_size = size
-        self.queue.linger = BATCH_LINGER if size > 1 else 0.0
 
     # -- handlers -------------------------------------------------------------
 
@@ -279,9 +278,11 @@ class Receiver:
 
     def _process(self, key: str) -> None:
         loaded = self._load(key)
-        if loaded is None:
-            return
-        event, attempts = loaded
+        if loaded is not None:
+            self._run(key, *loaded)
+
+    def _run(self, key: str, event: dict, attempts: int) -> None:
+        """One event through its handler: processed, or retried on the handler schedule."""
         handler = self.handler_for(event["type"])
         try:
             if handler is not None:
@@ -302,10 +303,10 @@ class Receiver:
             if event["type"] in self._batch_defaults and event["type"] not in self._custom:
                 batches.setdefault(event["type"], []).append((key, event, attempts))
             else:
-                self._process(key)
+                self._run(key, event, attempts)
         for event_type, jobs in batches.items():
             if len(jobs) == 1:
-                self._process(jobs[0][0])
+                self._run(*jobs[0])
                 continue
             try:
                 self._batch_defaults[event_type]([event for _, event, _ in jobs])
