@@ -98,12 +98,34 @@ def test_a_chunked_body_is_read_then_the_connection_closes(srv):
     (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", 414, "request line over 65536 bytes"),
     (b"POST /read HTTP/1.1\r\nContent-Length: -4\r\n\r\n", 400, "invalid Content-Length '-4'"),
     (b"POST /read HTTP/1.1\r\nContent-Length: lots\r\n\r\n", 400, "invalid Content-Length 'lots'"),
+    (b"GET / HTTP/1.x\r\n\r\n", 400, "Bad request version ('HTTP/1.x')"),
+    (b"GET / HTTP/1.1\r\nno colon here\r\n\r\n", 400, "not a header line (name: value): 'no colon here'"),
+    (b"GET / HTTP/1.1\r\nHost : x\r\n\r\n", 400, "not a header line"),  # RFC 9112: no space before the colon
+    (b"GET / HTTP/1.1\r\n folded\r\n\r\n", 400, "the first header line starts with a space"),
+    (b"GET / HTTP/1.1\r\nX: " + b"a" * 70_000 + b"\r\n\r\n", 431, "a header line is over 65536 bytes"),
+    (b"GET / HTTP/1.1\r\n" + b"X-N: 1\r\n" * 101 + b"\r\n", 431, "more than 100 header lines"),
 ])
 def test_broken_requests_get_a_json_error_that_names_the_problem(srv, request_bytes, status, word):
     answer = raw(srv, request_bytes)
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 %d" % status), answer[:200]
     assert b"Content-Type: application/json" in head and word.encode() in body
+
+
+def test_headers_reach_the_app_as_werkzeug_would_pass_them():
+    seen = {}
+
+    def echo(environ, start_response):
+        seen.update({k: v for k, v in environ.items() if k.startswith("HTTP_") or k.startswith("CONTENT_")})
+        start_response("200 OK", [("Content-Length", "0")])
+        return [b""]
+
+    with ServiceServer("echo", echo) as s:
+        answer = raw(s, b"POST / HTTP/1.1\r\ncontent-TYPE:  application/json \r\nX-Tag: a\r\nx-tag: b\r\n"
+                        b"X-Long: one\r\n\t two\r\nX_Smuggled: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 200")
+    assert seen == {"CONTENT_TYPE": "application/json", "CONTENT_LENGTH": "0", "HTTP_X_TAG": "a,b",
+                    "HTTP_X_LONG": "one two", "HTTP_CONNECTION": "close"}
 
 
 def test_an_app_that_raises_gets_a_json_500_not_a_traceback():
