@@ -201,15 +201,16 @@ def test_an_event_recorded_but_never_handed_to_the_dispatcher_is_sent_on_restart
         stack.wait()
         stack.sources._emit = lambda *event: None  # the handover never happens: the process died here
         lost = [stack.fire("newsletter.subscribed", email=f"lost{i}@example.com") for i in range(3)]
+        lost += stack.fire_many("order.completed", 120)  # an import: whole chunks of the outbox
         stack.wait()
         assert set(stack.dispatcher.deliveries()["event_id"]) == {sent}
-        assert sorted(stack.reconcile()["key"].unique()) == [f"lost{i}@example.com" for i in range(3)]
+        assert {f"lost{i}@example.com" for i in range(3)} <= set(stack.reconcile()["key"])
     with hooklab.start(**kwargs) as stack:
         stack.wait()
         assert list(stack.dispatcher.deliveries()["event_id"]) == [sent, *lost]  # each sent once, in order
         assert stack.reconcile().empty, stack.reconcile().to_string()
-        assert sorted(stack.crm.contacts()["email"]) == sorted(["sent@example.com", *(f"lost{i}@example.com"
-                                                                                      for i in range(3))])
+        assert {"sent@example.com", *(f"lost{i}@example.com" for i in range(3))} <= set(stack.crm.contacts()["email"])
+        assert len(stack.crm.orders()) == 120
 
 
 #: Real-clock retries a fraction of a second apart, so the killed run has retries in flight.

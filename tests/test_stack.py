@@ -43,6 +43,42 @@ def test_fifty_signups_reach_crm_and_email_platform(rstack):
     assert rstack.reconcile().empty
 
 
+def test_a_bulk_import_is_the_same_as_a_loop_of_fire_and_goes_out_in_chunks():
+    def truth(import_: bool):
+        with hooklab.start(seed=3, clock="virtual") as stack:
+            handovers = []
+            send_many = stack.sources._emit
+            stack.sources._emit = lambda events: handovers.append(len(events)) or send_many(events)
+            if import_:
+                ids = stack.fire_many("newsletter.subscribed", 250)
+            else:
+                ids = [stack.fire("newsletter.subscribed") for _ in range(250)]
+            stack.wait()
+            assert stack.reconcile().empty and len(stack.crm.contacts()) == 250
+            bodies = [stack.sources.event(i) for i in ids]
+            return ids, bodies, handovers, stack.deliveries()["status_code"].tolist()
+
+    loop, bulk = truth(import_=False), truth(import_=True)
+    assert bulk[:2] == loop[:2]  # same seed: the same ids and the same events, in the same order
+    assert (loop[2], bulk[2]) == ([1] * 250, [100, 100, 50])  # one handover per chunk of 100
+    assert bulk[3] == loop[3] == [202] * 250
+
+
+@pytest.mark.parametrize("count", [0, -5, 100_001, 2.5, "10", True, None])
+def test_a_bulk_import_refuses_a_count_that_is_not_a_sensible_whole_number(vstack, count):
+    with pytest.raises(hooklab.StackError, match=r"count must be a whole number from 1 to 100,000, not "):
+        vstack.fire_many("newsletter.subscribed", count)
+    assert vstack.events().empty
+
+
+def test_a_bulk_import_with_a_bad_field_records_nothing(vstack):
+    with pytest.raises(hooklab.EventValidationError, match="email"):
+        vstack.fire_many("newsletter.subscribed", 3, email="not-an-email")
+    with pytest.raises(hooklab.EventValidationError, match="unknown field"):
+        vstack.fire_many("newsletter.subscribed", 3, colour="red")
+    assert vstack.events().empty and vstack.dispatcher.deliveries().empty
+
+
 def test_thirty_percent_errors_with_retries_lose_nothing_and_duplicate_nothing():
     with hooklab.start(seed=7, clock="virtual") as stack:
         stack.faults.set("receiver", error_rate=0.3)

@@ -37,7 +37,12 @@ CREATE TABLE IF NOT EXISTS orders (
 _CONTACT_FIELDS = ("name", "phone", "company", "city", "job_title", "locale")
 _SNAPSHOT = ("name", "phone", "company", "city", "job_title")  # what contact.updated carries
 
-Emit = Callable[[str, str, str], Any]  # (event id, type, body)
+Emit = Callable[[list[tuple[str, str, str]]], Any]  # [(event id, type, body), ...]
+
+#: Events of a bulk import recorded per transaction and handed to the dispatcher together.
+IMPORT_CHUNK = 100
+#: The largest import one call makes.
+MAX_IMPORT = 100_000
 
 
 class Sources:
@@ -55,24 +60,45 @@ class Sources:
 
     def fire(self, event_type: str, **fields: Any) -> str:
         """Record one event in the source of truth and send it; returns its id."""
+        return self.fire_many(event_type, 1, **fields)[0]
+
+    def fire_many(self, event_type: str, count: int, **fields: Any) -> list[str]:
+        """``count`` events of one type, as a bulk import makes them; returns their ids.
+
+        Each chunk of :data:`IMPORT_CHUNK` events is recorded in one transaction and handed
+        to the dispatcher in one go, so deliveries start while the import goes on. An error
+        stops the import; the chunks before it stand, as in a real import.
+        """
         kind = catalog.get(event_type)  # unknown type: error with a suggestion
-        with self._lock:  # one event at a time: ids, versions and truth stay consistent
-            data = self._data(event_type, fields)
-            catalog.validate_data(event_type, data)
-            if self.clock.virtual:
-                # Events are at least 1 ms apart, so their timestamps order them,
-                # as they would on a real timeline.
-                self.clock.advance(0.001)
-            now = self.clock.now()
-            event = catalog.envelope(event_type, data, now)
-            body = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
-            msg_id = catalog.make_id("msg", self._rng)
-            with self.store.transaction():
-                self.store.execute("INSERT INTO events (id, type, source, created_at, body) VALUES (?,?,?,?,?)",
-                                   (msg_id, event_type, kind.source, now, body))
-                self._apply(event_type, data, now)
-        self._emit(msg_id, event_type, body)
-        return msg_id
+        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_IMPORT:
+            raise StackError(f"count must be a whole number from 1 to {MAX_IMPORT:,}, not {count!r}")
+        ids: list[str] = []
+        while len(ids) < count:
+            events = []
+            with self._lock:  # one chunk at a time: ids, versions and truth stay consistent
+                with self.store.transaction():
+                    for _ in range(min(IMPORT_CHUNK, count - len(ids))):
+                        events.append(self._record(event_type, kind.source, fields))
+            self._emit(events)
+            ids += [msg_id for msg_id, _, _ in events]
+        return ids
+
+    def _record(self, event_type: str, source: str, fields: dict) -> tuple[str, str, str]:
+        """One event written to the truth (in the caller's transaction): ``(id, type, body)``."""
+        data = self._data(event_type, fields)
+        catalog.validate_data(event_type, data)
+        if self.clock.virtual:
+            # Events are at least 1 ms apart, so their timestamps order them,
+            # as they would on a real timeline.
+            self.clock.advance(0.001)
+        now = self.clock.now()
+        event = catalog.envelope(event_type, data, now)
+        body = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+        msg_id = catalog.make_id("msg", self._rng)
+        self.store.execute("INSERT INTO events (id, type, source, created_at, body) VALUES (?,?,?,?,?)",
+                           (msg_id, event_type, source, now, body))
+        self._apply(event_type, data, now)
+        return msg_id, event_type, body
 
     def _data(self, event_type: str, fields: dict) -> dict:
         """Generated data for ``event_type`` that fits what the sources already know."""

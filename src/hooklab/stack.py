@@ -166,7 +166,7 @@ class Stack:
                 dispatcher_store.scalar("SELECT max(updated_at) FROM deliveries"),
                 self.receiver.store.scalar("SELECT max(coalesce(processed_at, received_at)) FROM inbox"),
                 self.clock.now()))))
-        self.sources = sources_mod.Sources(sources_store, self.clock, self.dispatcher.send, seed=ids_seed)
+        self.sources = sources_mod.Sources(sources_store, self.clock, self.dispatcher.send_many, seed=ids_seed)
         if existing:
             self._send_unsent(sources_store, dispatcher_store)
         urls["inspector"] = self._serve("inspector", inspector.create_app(
@@ -182,10 +182,13 @@ class Stack:
         restart on the same data folder sends what is missing, oldest first.
         """
         sent = {r["id"] for r in dispatcher_store.all("SELECT id FROM messages")}
-        for e in sources_store.all("SELECT id, type, body FROM events ORDER BY created_at, rowid"):
-            if e["id"] not in sent:
-                log.info("sending %s (%s), recorded before a stop but never sent", e["id"], e["type"])
-                self.dispatcher.send(e["id"], e["type"], e["body"])
+        unsent = [(e["id"], e["type"], e["body"])
+                  for e in sources_store.all("SELECT id, type, body FROM events ORDER BY created_at, rowid")
+                  if e["id"] not in sent]
+        for msg_id, event_type, _ in unsent:
+            log.info("sending %s (%s), recorded before a stop but never sent", msg_id, event_type)
+        if unsent:
+            self.dispatcher.send_many(unsent)
 
     # -- the face -------------------------------------------------------------
 
@@ -197,6 +200,17 @@ class Stack:
         """
         self._check_running()
         return self.sources.fire(event_type, **fields)
+
+    def fire_many(self, event_type: str, count: int, **fields: Any) -> list[str]:
+        """A bulk import: ``count`` events of one type at once (a CSV of signups, a shop's order sync).
+
+        Each event is what :meth:`fire` would make, but the sources record them and the
+        dispatcher queues them a hundred at a time, so a big import is several times quicker
+        than a loop of ``fire()``, and it reaches the receiver as the burst a real import is.
+        ``fields`` apply to every event. Returns the ids, in order.
+        """
+        self._check_running()
+        return self.sources.fire_many(event_type, count, **fields)
 
     def subscribe(self, url: str, *, types: str | list[str] = "*", secret: str | None = None,
                   name: str | None = None) -> dict:

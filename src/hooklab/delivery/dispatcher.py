@@ -149,20 +149,26 @@ class Dispatcher:
 
     def send(self, msg_id: str, event_type: str, body: str) -> int:
         """Queue ``body`` (the exact JSON text to sign) for every matching subscription."""
+        return self.send_many([(msg_id, event_type, body)])
+
+    def send_many(self, events: list[tuple[str, str, str]]) -> int:
+        """Queue ``(id, type, body)`` events in one transaction; returns the number of deliveries."""
         now = self.clock.now()
-        subs = [s for s in self.store.all("SELECT id, url, types FROM subscriptions WHERE enabled=1")
-                if self._matches(json.loads(s["types"]), event_type)]
+        subs = [{**s, "types": json.loads(s["types"]), "service": self._service_of(s["url"])}
+                for s in self.store.all("SELECT id, url, types FROM subscriptions WHERE enabled=1")]
         jobs = []
         with self.store.transaction():
-            self.store.execute("INSERT INTO messages (id, type, body, created_at) VALUES (?,?,?,?)",
-                               (msg_id, event_type, body, now))
-            for s in subs:
-                service = self._service_of(s["url"])
-                due = now + (self.faults.delay(service) if service else 0.0)
-                self.store.execute(
-                    "INSERT INTO deliveries (message_id, subscription_id, status, next_attempt_at, "
-                    "updated_at) VALUES (?,?,'pending',?,?)", (msg_id, s["id"], due, now))
-                jobs.append((due, (msg_id, s["id"])))
+            for msg_id, event_type, body in events:
+                self.store.execute("INSERT INTO messages (id, type, body, created_at) VALUES (?,?,?,?)",
+                                   (msg_id, event_type, body, now))
+                for s in subs:
+                    if not self._matches(s["types"], event_type):
+                        continue
+                    due = now + (self.faults.delay(s["service"]) if s["service"] else 0.0)
+                    self.store.execute(
+                        "INSERT INTO deliveries (message_id, subscription_id, status, next_attempt_at, "
+                        "updated_at) VALUES (?,?,'pending',?,?)", (msg_id, s["id"], due, now))
+                    jobs.append((due, (msg_id, s["id"])))
         for due, key in jobs:
             self.queue.push(due, key)
         return len(jobs)
