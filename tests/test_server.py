@@ -265,6 +265,8 @@ def test_the_client_frames_each_kind_of_answer(answer, content, reused):
     (b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\nConnection: close\r\n\r\nshort", "5 of 10 body bytes"),
     (b"HTTP/1.1 200 OK\r\nContent-Length: ten\r\n\r\n", "invalid Content-Length"),
     (b"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", "not a header line"),
+    (b"HTTP/1.1 200 OK\r\nRetry-After : 5\r\n\r\n", "not a header line (name: value): 'Retry-After : 5'"),
+    (b"HTTP/1.1 200 OK\r\n" + b"X-N: 1\r\n" * 101 + b"\r\n", "more than 100 header lines"),
     (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "not a chunk size"),
 ])
 def test_a_malformed_answer_is_a_connection_error_that_says_what_was_wrong(answer, why):

@@ -31,10 +31,12 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 from urllib.parse import urlencode, urlsplit
 
-__all__ = ["Connections", "Headers", "Response", "TransportError"]
+__all__ = ["Connections", "HeaderError", "Headers", "Response", "TransportError", "read_fields"]
 
 _MAX_LINE = 65536
 _MAX_HEADERS = 100
+#: What a header name may be made of (RFC 9110 ``token``).
+_TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 #: Control characters and spaces cannot appear in a request target or a header (request splitting).
 _UNSAFE = re.compile(r"[\x00-\x20\x7f]")
 
@@ -45,6 +47,14 @@ class TransportError(Exception):
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
         self.kind = kind
+
+
+class HeaderError(ValueError):
+    """A header block that cannot be read; ``too_large``: too many or too long lines (HTTP 431)."""
+
+    def __init__(self, message: str, too_large: bool = False) -> None:
+        super().__init__(message)
+        self.too_large = too_large
 
 
 class _BadAnswer(Exception):
@@ -118,25 +128,47 @@ def _line(rfile: BinaryIO) -> bytes:
     return line
 
 
-def _read_headers(rfile: BinaryIO) -> Headers:
-    headers, name = Headers(), None
+def read_fields(rfile: BinaryIO) -> list[tuple[str, str]]:
+    """The header fields of an HTTP/1.1 message, up to the blank line, in order (RFC 9112 section 5).
+
+    Both halves read them here: this client its answers, ``ServiceServer`` its requests (the
+    standard library hands both to the ``email`` package, the costliest step of a webhook).
+    An obsolete folded line continues the previous value, joined by a space. A name must be a
+    token, so a space before the colon is refused, as RFC 9112 tells servers to.
+    """
+    fields: list[tuple[str, str]] = []
     for _ in range(_MAX_HEADERS + 1):
-        line = _line(rfile)
+        line = rfile.readline(_MAX_LINE + 1)
+        if len(line) > _MAX_LINE:
+            raise HeaderError(f"a header line is over {_MAX_LINE} bytes", too_large=True)
         if line in (b"\r\n", b"\n"):
-            return headers
+            return fields
         if not line:
-            raise _BadAnswer("the connection closed inside the headers")
+            raise HeaderError("the connection closed inside the headers")
         text = line.decode("latin-1").rstrip("\r\n")
-        if text[:1] in (" ", "\t") and name:  # an obsolete folded line continues the previous value
-            headers[name] += " " + text.strip()
+        if text[:1] in (" ", "\t"):
+            if not fields:
+                raise HeaderError("the first header line starts with a space")
+            name, value = fields[-1]
+            fields[-1] = (name, f"{value} {text.strip()}")
             continue
         name, colon, value = text.partition(":")
-        name = name.strip().lower()
-        if not colon or not name:
-            raise _BadAnswer(f"not a header line: {text[:40]!r}")
-        value = value.strip()
+        if not colon or not name or not _TOKEN.issuperset(name):
+            raise HeaderError(f"not a header line (name: value): {text[:60]!r}")
+        fields.append((name, value.strip(" \t")))
+    raise HeaderError(f"more than {_MAX_HEADERS} header lines", too_large=True)
+
+
+def _read_headers(rfile: BinaryIO) -> Headers:
+    try:
+        fields = read_fields(rfile)
+    except HeaderError as e:
+        raise _BadAnswer(str(e)) from None
+    headers = Headers()
+    for name, value in fields:
+        name = name.lower()
         headers[name] = f"{dict.get(headers, name)}, {value}" if name in headers else value
-    raise _BadAnswer(f"more than {_MAX_HEADERS} headers")
+    return headers
 
 
 def _read_exactly(rfile: BinaryIO, size: int) -> bytes:

@@ -31,6 +31,7 @@ from urllib.parse import unquote, urlsplit
 
 from werkzeug.serving import DechunkedInput
 
+from ..connections import HeaderError, read_fields
 from ..errors import StackError
 
 __all__ = ["ServiceServer"]
@@ -44,23 +45,12 @@ MAX_DRAIN = 10 * 1024 * 1024
 _MAX_LINE = 65536
 #: Statuses that never carry a body.
 _NO_BODY = {204, 304}
-#: Header lines a request may have, as ``http.client`` allows.
-_MAX_HEADERS = 100
-#: What a header name may be made of (RFC 9110 ``token``).
-_TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-
-
-class _BadHeaders(Exception):
-    def __init__(self, status: HTTPStatus, message: str) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 class RequestHeaders:
     """A request's header fields in arrival order; ``get`` and ``[]`` take any case and give the first.
 
-    What ``http.server`` builds with the ``email`` package, which cost more than the rest of a
-    webhook's acknowledge path; the lookups that code makes behave the same.
+    What ``http.server`` builds with the ``email`` package, for the lookups this server makes.
 
     >>> h = RequestHeaders([("Content-Type", "application/json"), ("X-Tag", "a"), ("x-tag", "b")])
     >>> h.get("content-type"), h["X-TAG"], h["Accept"], len(h.items())
@@ -74,30 +64,6 @@ class RequestHeaders:
         self._first: dict[str, str] = {}
         for name, value in fields:
             self._first.setdefault(name.lower(), value)
-
-    @classmethod
-    def read(cls, rfile: Any) -> "RequestHeaders":
-        """The header block of a request, up to its blank line; :class:`_BadHeaders` says what is wrong."""
-        fields: list[tuple[str, str]] = []
-        for _ in range(_MAX_HEADERS + 1):
-            line = rfile.readline(_MAX_LINE + 1)
-            if len(line) > _MAX_LINE:
-                raise _BadHeaders(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
-                                  f"a header line is over {_MAX_LINE} bytes")
-            if line in (b"\r\n", b"\n", b""):
-                return cls(fields)
-            text = line.decode("latin-1").rstrip("\r\n")
-            if text[:1] in (" ", "\t"):  # obsolete line folding: the value goes on, joined by a space
-                if not fields:
-                    raise _BadHeaders(HTTPStatus.BAD_REQUEST, "the first header line starts with a space")
-                name, value = fields[-1]
-                fields[-1] = (name, f"{value} {text.strip()}")
-                continue
-            name, colon, value = text.partition(":")
-            if not colon or not name or not _TOKEN.issuperset(name):
-                raise _BadHeaders(HTTPStatus.BAD_REQUEST, f"not a header line (name: value): {text[:60]!r}")
-            fields.append((name, value.strip(" \t")))
-        raise _BadHeaders(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, f"more than {_MAX_HEADERS} header lines")
 
     def get(self, name: str, default: Any = None) -> Any:
         return self._first.get(name.lower(), default)
@@ -171,7 +137,7 @@ class _Handler(BaseHTTPRequestHandler):
         log.debug("%s %s", self.address_string(), format % args)
 
     def parse_request(self) -> bool:
-        """The request line, checked as ``http.server`` checks it, then the headers, read by :class:`RequestHeaders`.
+        """The request line, checked as ``http.server`` checks it, then the headers, read by ``read_fields``.
 
         Returns False when it has already answered the error (400, 431 or 505).
         """
@@ -203,9 +169,10 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.startswith("//"):  # as http.server: never let //host/path pass as a URL (gh-87389)
             self.path = "/" + self.path.lstrip("/")
         try:
-            self.headers = RequestHeaders.read(self.rfile)  # type: ignore[assignment]
-        except _BadHeaders as e:
-            self.send_error(e.status, str(e))
+            self.headers = RequestHeaders(read_fields(self.rfile))  # type: ignore[assignment]
+        except HeaderError as e:
+            self.send_error(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE if e.too_large else HTTPStatus.BAD_REQUEST,
+                            str(e))
             return False
         connection = self.headers.get("Connection", "").lower()
         if connection == "close":
