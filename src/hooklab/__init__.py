@@ -1,10 +1,11 @@
 """hooklab: webhooks for MarTech, with a real stack in your notebook.
 
 >>> import hooklab
->>> stack = hooklab.start(seed=7, clock="virtual")                 # doctest: +SKIP
->>> stack.fire("newsletter.subscribed", email="ana@example.com", name="Ana")
->>> stack.wait()
->>> stack.crm.contacts()
+>>> with hooklab.start(seed=7, clock="virtual") as stack:
+...     event_id = stack.fire("newsletter.subscribed", email="ana@example.com", name="Ana")
+...     ana = stack.wait().crm.contact("ana@example.com")
+>>> ana["name"], ana["subscribed"], ana["lifecycle_stage"]
+('Ana', True, 'subscriber')
 
 The face is small: :func:`start`, :class:`Stack` and the errors. Everything else
 (``hooklab.signing``, ``hooklab.catalog``, ``hooklab.monitor``...) is reachable

@@ -102,9 +102,9 @@ class Faults:
         ``hang_rate``/``hang_s`` (the service does the work, then holds its answer);
         ``drop_rate`` (TCP connection cut); ``outage``: ``True`` (until cleared),
         seconds from now, or ``(start, end)`` seconds from now; and on the wire:
-        ``duplicate_rate``, ``reorder_rate``/``reorder_s``, ``corrupt_rate``.
+        ``duplicate_rate``, ``reorder_rate``/``reorder_s``, ``corrupt_rate``::
 
-        >>> stack.faults.set("receiver", error_rate=0.3, latency_ms=(50, 400))  # doctest: +SKIP
+            stack.faults.set("receiver", error_rate=0.3, latency_ms=(50, 400))
         """
         svc = self._get(service)
         unknown = sorted(set(settings) - set(_NAMES))

@@ -3,10 +3,11 @@
 The load is *open*: request ``i`` of a step is due at ``i / rate`` seconds, whether or not
 earlier requests have been answered, as real traffic is. Latency is measured from the due
 time, not from when a client thread got round to sending, so a saturated receiver cannot hide
-its queueing (the "coordinated omission" mistake of closed-loop benchmarks).
+its queueing (the "coordinated omission" mistake of closed-loop benchmarks). On a stack
+started on the real clock::
 
->>> results = load.run(stack, rates=(25, 50, 100))          # doctest: +SKIP
->>> load.summary(results)
+    results = load.run(stack, rates=(25, 50, 100))
+    load.summary(results)
 """
 
 from __future__ import annotations

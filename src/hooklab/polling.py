@@ -10,8 +10,10 @@ requests at the right moments, and reports for each way of learning:
   to the moment the CRM was updated);
 - requests, and how many brought nothing (``wasted``).
 
->>> stack = hooklab.start(seed=1, clock="virtual")               # doctest: +SKIP
->>> polling.simulate(stack, n_events=20, intervals=(60, 300, 900), seed=3)
+For example::
+
+    stack = hooklab.start(seed=1, clock="virtual")
+    polling.simulate(stack, n_events=20, intervals=(60, 300, 900), seed=3)
 """
 
 from __future__ import annotations

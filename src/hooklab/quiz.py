@@ -9,7 +9,9 @@ given in plain Python or with ipywidgets controls, and both keep the same score:
     >>> quiz.answer("Q1", 5)
     ❌ Q1 not quite: one too many. See lesson 00.
     Score: 0 of 1 right (1 answered).
-    >>> quiz.ask("Q1")        # a text box and a Check button (with a text fallback)
+    >>> quiz.ask("Q1")        # a text box and a Check button; without widgets, this text
+    Q1 · 2 + 2?
+    Answer with the widget, or in Python: answer("Q1", <a whole number>)
 """
 
 from __future__ import annotations

@@ -65,9 +65,12 @@ def start(seed: int | None = None, clock: str | Clock = "real", data_dir: str | 
 
     A second ``start()`` in the same process stops the first.
 
-    >>> stack = hooklab.start(seed=7, clock="virtual")      # doctest: +SKIP
-    >>> stack.fire("newsletter.subscribed", email="ana@example.com", name="Ana")
-    >>> stack.wait(); stack.crm.contacts()
+    >>> import hooklab
+    >>> stack = hooklab.start(seed=7, clock="virtual")
+    >>> ids = stack.fire_many("newsletter.subscribed", 3)
+    >>> len(stack.wait().crm.contacts()), stack.reconcile().empty
+    (3, True)
+    >>> stack.stop()
     """
     global _current
     with _current_lock:

@@ -282,7 +282,7 @@ def grade(submissions_dir: str | Path, out_csv: str | Path, feedback_dir: str | 
     ``cell_timeout`` (default: half of it) interrupts one long cell and grades the rest;
     ``jobs`` submissions run in parallel::
 
-        >>> grade("submissions", "grades.csv", feedback_dir="feedback", jobs=4)   # doctest: +SKIP
+        grade("submissions", "grades.csv", feedback_dir="feedback", jobs=4)
     """
     submissions = Path(submissions_dir)
     solutions = Path(solutions_dir) if solutions_dir else ROOT / "solutions"

@@ -2,10 +2,10 @@
 
 :func:`incident` plays one seeded incident on a fresh stack and rolls the faulty
 configuration back afterwards, the way an incident is usually over (or patched)
-by the time someone looks: what is left is the evidence, in the logs and the data.
+by the time someone looks: what is left is the evidence, in the logs and the data::
 
->>> stack = incident("slow_crm", seed=1)        # doctest: +SKIP
->>> stack.events(); stack.deliveries(); stack.reconcile()
+    stack = incident("slow_crm", seed=1)
+    stack.events(); stack.deliveries(); stack.reconcile()
 """
 
 from __future__ import annotations

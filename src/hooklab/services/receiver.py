@@ -126,11 +126,11 @@ class Receiver:
     def on(self, event_type: str) -> Callable[[Handler], Handler]:
         """Register ``fn(event)`` for ``event_type``, replacing the built-in handler.
 
-        ``event`` is the envelope with its ``id`` added: ``{"id", "type", "timestamp", "data"}``.
+        ``event`` is the envelope with its ``id`` added: ``{"id", "type", "timestamp", "data"}``::
 
-        >>> @stack.receiver.on("order.completed")  # doctest: +SKIP
-        ... def record_order(event):
-        ...     stack.crm.put_order(event["data"]["order_id"], ...)
+            @stack.receiver.on("order.completed")
+            def record_order(event):
+                stack.crm.put_order(event["data"]["order_id"], ...)
         """
         catalog.get(event_type)  # a typo in the type fails here, with a suggestion
 
