@@ -31,9 +31,10 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 from urllib.parse import urlencode, urlsplit
 
-__all__ = ["Connections", "HeaderError", "Headers", "Response", "TransportError", "read_fields"]
+__all__ = ["Connections", "HeaderError", "Headers", "Response", "MAX_LINE", "TransportError", "read_fields"]
 
-_MAX_LINE = 65536
+#: The longest line of a message's head (status or request line, a header) either half accepts.
+MAX_LINE = 65536
 _MAX_HEADERS = 100
 #: What a header name may be made of (RFC 9110 ``token``).
 _TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -122,9 +123,9 @@ class _Connection:
 
 
 def _line(rfile: BinaryIO) -> bytes:
-    line = rfile.readline(_MAX_LINE + 1)
-    if len(line) > _MAX_LINE:
-        raise _BadAnswer(f"a line over {_MAX_LINE} bytes")
+    line = rfile.readline(MAX_LINE + 1)
+    if len(line) > MAX_LINE:
+        raise _BadAnswer(f"a line over {MAX_LINE} bytes")
     return line
 
 
@@ -138,9 +139,9 @@ def read_fields(rfile: BinaryIO) -> list[tuple[str, str]]:
     """
     fields: list[tuple[str, str]] = []
     for _ in range(_MAX_HEADERS + 1):
-        line = rfile.readline(_MAX_LINE + 1)
-        if len(line) > _MAX_LINE:
-            raise HeaderError(f"a header line is over {_MAX_LINE} bytes", too_large=True)
+        line = rfile.readline(MAX_LINE + 1)
+        if len(line) > MAX_LINE:
+            raise HeaderError(f"a header line is over {MAX_LINE} bytes", too_large=True)
         if line in (b"\r\n", b"\n"):
             return fields
         if not line:

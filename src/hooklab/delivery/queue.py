@@ -69,8 +69,7 @@ class JobQueue:
             heapq.heappush(self._heap, (due, next(self._seq), key))
             # A worker lingering for a batch to fill is woken when the batch is full or the new job
             # comes first; waking it for every job would cost a thread switch an event for nothing.
-            if self._run_many is None or self.batch_size == 1 or len(self._heap) >= self.batch_size \
-                    or self._heap[0][2] == key:
+            if self._run_many is None or len(self._heap) >= self.batch_size or self._heap[0][2] == key:
                 self._cond.notify()
 
     def __len__(self) -> int:

@@ -31,7 +31,7 @@ from urllib.parse import unquote, urlsplit
 
 from werkzeug.serving import DechunkedInput
 
-from ..connections import HeaderError, read_fields
+from ..connections import MAX_LINE, HeaderError, read_fields
 from ..errors import StackError
 
 __all__ = ["ServiceServer"]
@@ -42,7 +42,6 @@ log = logging.getLogger("hooklab.server")
 IDLE_TIMEOUT = 60.0
 #: A body the application left unread is drained up to this size; past it the connection closes.
 MAX_DRAIN = 10 * 1024 * 1024
-_MAX_LINE = 65536
 #: Statuses that never carry a body.
 _NO_BODY = {204, 304}
 
@@ -70,9 +69,6 @@ class RequestHeaders:
 
     def __getitem__(self, name: str) -> str | None:
         return self._first.get(name.lower())  # None when missing, as email.message.Message answers
-
-    def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and name.lower() in self._first
 
     def items(self) -> list[tuple[str, str]]:
         return list(self._fields)
@@ -154,10 +150,11 @@ class _Handler(BaseHTTPRequestHandler):
             if len(numbers) != 2 or not all(n.isdigit() and len(n) <= 10 for n in numbers):
                 self.send_error(HTTPStatus.BAD_REQUEST, f"Bad request version ({version!r})")
                 return False
-            if (int(numbers[0]), int(numbers[1])) >= (2, 0):
+            number = (int(numbers[0]), int(numbers[1]))
+            if number >= (2, 0):
                 self.send_error(HTTPStatus.HTTP_VERSION_NOT_SUPPORTED, f"Invalid HTTP version ({version[5:]})")
                 return False
-            self.close_connection = (int(numbers[0]), int(numbers[1])) < (1, 1)
+            self.close_connection = number < (1, 1)
             self.request_version = version
         if not 2 <= len(words) <= 3:
             self.send_error(HTTPStatus.BAD_REQUEST, f"Bad request syntax ({self.requestline!r})")
@@ -185,16 +182,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def handle_one_request(self) -> None:
         try:
-            self.raw_requestline = self.rfile.readline(_MAX_LINE + 1)
+            self.raw_requestline = self.rfile.readline(MAX_LINE + 1)
         except OSError:  # an idle connection timed out, or the peer went away
             self.close_connection = True
             return
         if not self.raw_requestline:
             self.close_connection = True
             return
-        if len(self.raw_requestline) > _MAX_LINE:
+        if len(self.raw_requestline) > MAX_LINE:
             self.requestline, self.request_version, self.command = "", "HTTP/1.1", ""
-            self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG, f"request line over {_MAX_LINE} bytes")
+            self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG, f"request line over {MAX_LINE} bytes")
             return
         if not self.parse_request():  # it has answered 400/431/505 through send_error()
             return
