@@ -10,7 +10,8 @@ ratio, because a shared 2-core machine is noisy:
 - 10,000 events from source to CRM, with the receiver's handlers batching their
   calls (lesson 12's ``batch_size``) and one event at a time (the default),
   against 40,000 bare HTTP round trips (the four hops an event makes one at a
-  time, without the work), with the CPU each part spent;
+  time, without the work), with the CPU each part spent; and the import again
+  with the stack's threads spread over every core instead of sharing one;
 - peak memory of a process running the stack, against one that only imports
   the same libraries;
 - "Run All" of every lesson and solution: a fresh Python and kernel, every cell;
@@ -96,6 +97,7 @@ def bench_receiver(n: int, rounds: int) -> dict:
     import hooklab
     from flask import Flask, jsonify
 
+    from hooklab import affinity
     from hooklab.services.server import ServiceServer
 
     bare_app = Flask("bare")
@@ -110,8 +112,9 @@ def bench_receiver(n: int, rounds: int) -> dict:
         return [b'{"status":"accepted"}']
 
     rates: dict[str, list[float]] = {"bare": [], "wsgi": [], "ack": [], "routed": []}
-    with hooklab.start(seed=1) as stack, ServiceServer("bare", bare_app) as bare_server, \
-            ServiceServer("wsgi", bare_wsgi) as wsgi_server:
+    with affinity.on(affinity.choose()):  # the baselines' server threads share one core, as the stack's do
+        bare_server, wsgi_server = ServiceServer("bare", bare_app), ServiceServer("wsgi", bare_wsgi)
+    with hooklab.start(seed=1) as stack, bare_server, wsgi_server:
         url = stack.urls["receiver"] + "/webhooks"
         for r in range(rounds):
             rates["bare"].append(_load(bare_server.url + "/webhooks", _signed_bodies(stack, n, f"b{r}x")))
@@ -181,11 +184,19 @@ def _cpu_by_part(stack, before: dict[int, float], n: int) -> dict[str, float]:
     return {k: round(v / n * 1000, 2) for k, v in sorted(parts.items(), key=lambda kv: -kv[1]) if v > 0}
 
 
-def _pipeline(n: int, batch_size: int, bulk: bool) -> dict:
-    """``n`` newsletter signups, as an import (``fire_many``) or a ``fire()`` loop, until each is in the CRM."""
+def _pipeline(n: int, batch_size: int, bulk: bool, one_core: bool = True) -> dict:
+    """``n`` newsletter signups, as an import (``fire_many``) or a ``fire()`` loop, until each is in the CRM.
+
+    ``one_core=False``: the stack's threads spread over every core (``HOOKLAB_ONE_CORE=0``).
+    """
     import hooklab
 
-    with hooklab.start(seed=1) as stack:
+    os.environ["HOOKLAB_ONE_CORE"] = "1" if one_core else "0"
+    try:
+        stack = hooklab.start(seed=1)
+    finally:
+        del os.environ["HOOKLAB_ONE_CORE"]
+    with stack:
         stack.receiver.batch_size = batch_size
         before = _thread_cpu()
         t0 = time.perf_counter()
@@ -206,12 +217,13 @@ def _bare_round_trips(count: int) -> float:
     """Seconds for ``count`` POSTs to a bare Flask endpoint on the same server, with the stack's client."""
     from flask import Flask
 
+    from hooklab import affinity
     from hooklab.connections import Connections
     from hooklab.services.server import ServiceServer
 
     app = Flask("bare")
     app.add_url_rule("/x", "x", lambda: "ok", methods=["POST"])
-    with ServiceServer("bare", app) as srv:
+    with affinity.on(affinity.choose()), ServiceServer("bare", app) as srv:  # on one core, as a stack runs
         http = Connections(timeout=30)
         t0 = time.perf_counter()
         for _ in range(count):
@@ -222,23 +234,29 @@ def _bare_round_trips(count: int) -> float:
 
 
 def bench_end_to_end(n: int, rounds: int = 3) -> dict:
-    """The import ``rounds`` times, each beside its floor (as many bare round trips as the events make hops);
-    then a ``fire()`` loop and the defaults once."""
-    pairs = []
+    """The import ``rounds`` times, each beside its floor (as many bare round trips as the events make hops)
+    and beside the same import with the stack's threads spread over every core; then a ``fire()`` loop and
+    the defaults once."""
+    runs = []
     for _ in range(rounds):
         bare = _bare_round_trips(n * HOPS_PER_EVENT)
-        pairs.append((bare, _pipeline(n, batch_size=100, bulk=True)))  # an import, handlers batching (lesson 12)
-    pairs.sort(key=lambda pair: pair[1]["seconds"])
-    bare, imported = pairs[len(pairs) // 2]  # the median round
+        imported = _pipeline(n, batch_size=100, bulk=True)  # an import, handlers batching (lesson 12)
+        spread = _pipeline(n, batch_size=100, bulk=True, one_core=False)
+        runs.append((bare, imported, spread))
+    runs.sort(key=lambda run: run[1]["seconds"])
+    bare, imported, spread = runs[len(runs) // 2]  # the median round
     loop = _pipeline(n, batch_size=100, bulk=False)  # one fire() call per event
     one_by_one = _pipeline(n, batch_size=1, bulk=False)  # the defaults: fire() and three handler calls per event
     return {"events": n, "rounds": rounds, "seconds": imported["seconds"], "events_per_s": imported["events_per_s"],
-            "all_seconds": [p["seconds"] for _, p in pairs],
-            "all_ratios": [round(p["seconds"] / b, 2) for b, p in pairs],
+            "all_seconds": [p["seconds"] for _, p, _ in runs],
+            "all_ratios": [round(p["seconds"] / b, 2) for b, p, _ in runs],
+            "all_spread_seconds": [s["seconds"] for _, _, s in runs],
+            "one_core_speedups": [round(s["seconds"] / p["seconds"], 2) for _, p, s in runs],
             "batch_size": 100, "fire_loop_seconds": loop["seconds"], "one_by_one_seconds": one_by_one["seconds"],
             "bare_round_trips": n * HOPS_PER_EVENT, "bare_round_trips_s": round(bare, 2),
             "ratio_to_bare": round(imported["seconds"] / bare, 2),
             "cpu_ms_per_event": imported["cpu_ms_per_event"],
+            "spread_cpu_ms_per_event": spread["cpu_ms_per_event"],
             "fire_loop_cpu_ms_per_event": loop["cpu_ms_per_event"],
             "one_by_one_cpu_ms_per_event": one_by_one["cpu_ms_per_event"]}
 
@@ -376,6 +394,7 @@ def _print_stack_table(results: dict) -> None:
 | receiver, acknowledge path, against the server's floor | {r['ack_rps']} | bare WSGI {r['wsgi_rps']} | {r['ack_ratio_to_wsgi']}x | — |
 | start+stop, median of {s['runs']} | {s['median_ms']} ms | — | — | < 50 ms |
 | {e['events']:,} events source → CRM: an import (`fire_many`), handlers batching ({e['batch_size']}), median of {e['rounds']} | {e['seconds']} s ({e['events_per_s']}/s); all: {', '.join(map(str, e['all_seconds']))} s | {e['bare_round_trips']:,} bare round trips {e['bare_round_trips_s']} s | {e['ratio_to_bare']}x; all: {', '.join(map(str, e['all_ratios']))} | < 15 s |
+| the same import, the stack's threads spread over every core | {', '.join(map(str, e['all_spread_seconds']))} s | the import on one core, same round | {', '.join(map(str, e['one_core_speedups']))}x slower | — |
 | the same from a `fire()` loop | {e['fire_loop_seconds']} s | — | — | — |
 | a `fire()` loop, handlers one event at a time (the defaults) | {e['one_by_one_seconds']} s | — | — | — |
 | peak memory, {m['events']:,} events | {m['stack_mb']} MB | imports only {m['imports_only_mb']} MB | {m['ratio']}x | < 250 MB |
@@ -383,6 +402,7 @@ def _print_stack_table(results: dict) -> None:
 {results['machine']}
 
 CPU per event, by part (ms), import: {', '.join(f'{k} {v}' for k, v in e['cpu_ms_per_event'].items())}
+import, spread over every core: {', '.join(f'{k} {v}' for k, v in e['spread_cpu_ms_per_event'].items())}
 fire() loop: {', '.join(f'{k} {v}' for k, v in e['fire_loop_cpu_ms_per_event'].items())}
 defaults: {', '.join(f'{k} {v}' for k, v in e['one_by_one_cpu_ms_per_event'].items())}""")
 

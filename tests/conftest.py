@@ -1,7 +1,9 @@
-"""Fixtures, and a guard that fails any test leaving a stack, a thread, a socket or a file behind."""
+"""Fixtures, and a guard that fails any test leaving a stack, a thread, a socket, a file or a
+pinned test thread behind."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -18,6 +20,8 @@ def _leftovers() -> dict:
         "threads": sorted(t.name for t in threading.enumerate() if t.name.startswith("hooklab")),
         "listening": sorted(c.laddr.port for c in proc.net_connections("tcp") if c.status == "LISTEN"),
         "databases": sorted(f.path for f in proc.open_files() if ".db" in f.path),
+        # a stack pins the calling thread only while it works (hooklab/affinity.py)
+        "cores": sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else [],
     }
 
 

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from . import catalog, monitor, sources as sources_mod
+from . import affinity, catalog, monitor, sources as sources_mod
 from .clock import Clock, make_clock
 from .delivery import dispatcher as dispatcher_mod
 from .delivery.retry import DEFAULT_SCHEDULE
@@ -101,8 +101,10 @@ class Stack:
         self._servers: dict[str, ServiceServer] = {}
         self._stopped = False
         self._panels: list = []
+        self._core = affinity.choose()  # the stack's threads share one core: see affinity.py
         try:
-            self._build(seed, timeout, tuple(schedule), workers)
+            with affinity.on(self._core):  # the threads started here inherit it
+                self._build(seed, timeout, tuple(schedule), workers)
         except BaseException:
             self.stop()
             raise
@@ -202,7 +204,8 @@ class Stack:
         signed webhook to every matching subscription.
         """
         self._check_running()
-        return self.sources.fire(event_type, **fields)
+        with affinity.on(self._core):
+            return self.sources.fire(event_type, **fields)
 
     def fire_many(self, event_type: str, count: int, **fields: Any) -> list[str]:
         """A bulk import: ``count`` events of one type at once (a CSV of signups, a shop's order sync).
@@ -213,7 +216,8 @@ class Stack:
         real import makes. ``fields`` apply to every event. Returns the ids, in order.
         """
         self._check_running()
-        return self.sources.fire_many(event_type, count, **fields)
+        with affinity.on(self._core):
+            return self.sources.fire_many(event_type, count, **fields)
 
     def subscribe(self, url: str, *, types: str | list[str] = "*", secret: str | None = None,
                   name: str | None = None) -> dict:
@@ -233,16 +237,20 @@ class Stack:
         ``timeout`` is in real seconds (default 60).
         """
         self._check_running()
-        deadline = time.monotonic() + (60.0 if timeout is None else timeout)
+        with affinity.on(self._core):
+            self._wait(60.0 if timeout is None else timeout)
+        return self
+
+    def _wait(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
         while not all(q.idle for q in self._queues):
             if time.monotonic() > deadline:
-                raise StackError(f"still busy after {timeout or 60} s: {self._backlog()}; "
+                raise StackError(f"still busy after {timeout:g} s: {self._backlog()}; "
                                  "retries may be hours away: use clock='virtual' to jump ahead")
             if self.clock.virtual:
                 self._run_next()
             else:
                 time.sleep(0.002)
-        return self
 
     def advance(self, seconds: float) -> "Stack":
         """Virtual clock only: run everything due in the next ``seconds``, then stop there."""
