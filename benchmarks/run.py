@@ -112,9 +112,10 @@ def bench_receiver(n: int, rounds: int) -> dict:
         return [b'{"status":"accepted"}']
 
     rates: dict[str, list[float]] = {"bare": [], "wsgi": [], "ack": [], "routed": []}
-    with affinity.on(affinity.choose()):  # the baselines' server threads share one core, as the stack's do
+    stack = hooklab.start(seed=1)
+    with affinity.on(stack._core):  # the baselines' server threads share the stack's core
         bare_server, wsgi_server = ServiceServer("bare", bare_app), ServiceServer("wsgi", bare_wsgi)
-    with hooklab.start(seed=1) as stack, bare_server, wsgi_server:
+    with stack, bare_server, wsgi_server:
         url = stack.urls["receiver"] + "/webhooks"
         for r in range(rounds):
             rates["bare"].append(_load(bare_server.url + "/webhooks", _signed_bodies(stack, n, f"b{r}x")))

@@ -1,4 +1,5 @@
-"""Lanes: among waiting jobs, a lower rank runs first; without ranks, first due, first served."""
+"""The job queue: lanes (among waiting jobs, a lower rank runs first; without ranks, first due,
+first served), and when its workers are woken."""
 
 from __future__ import annotations
 
@@ -67,6 +68,34 @@ def test_worker_threads_take_the_lowest_rank_first():
     finally:
         queue.stop()
     assert ran == ["sale", "bulk0", "bulk1", "bulk2"]
+
+
+def test_a_paused_queue_wakes_no_worker_per_job_and_resume_runs_the_backlog():
+    ran: list[str] = []
+    done = threading.Event()
+
+    def run(key):
+        ran.append(key)
+        if len(ran) == 50:
+            done.set()
+
+    queue = JobQueue("test", RealClock(), run, itertools.count(), workers=2)
+    wakes = []
+    notify = queue._cond.notify
+    queue._cond.notify = lambda n=1: (wakes.append(n), notify(n))[1]
+    try:
+        queue.pause()
+        for i in range(50):
+            queue.push(0, f"job{i}")
+        assert wakes == [] and ran == []  # a wake-up per job would be a thread switch for nothing
+        queue.resume()
+        assert done.wait(5)
+        assert len(wakes) == 1  # resume() woke the workers once; ending a job wakes nobody
+        queue.push(0, "after")  # running again: a new job wakes a worker
+        assert len(wakes) == 2 and wakes[-1] == 1
+    finally:
+        queue.stop()
+    assert sorted(ran[:50]) == sorted(f"job{i}" for i in range(50))
 
 
 def test_receiver_priority_puts_a_purchase_before_a_bulk_import(vstack):

@@ -68,8 +68,10 @@ class JobQueue:
                 self._ranks[key] = rank
             heapq.heappush(self._heap, (due, next(self._seq), key))
             # A worker lingering for a batch to fill is woken when the batch is full or the new job
-            # comes first; waking it for every job would cost a thread switch an event for nothing.
-            if self._run_many is None or len(self._heap) >= self.batch_size or self._heap[0][2] == key:
+            # comes first, and none is woken while paused (resume() wakes them all): waking one for
+            # nothing costs a thread switch an event.
+            if not self.paused and (self._run_many is None or len(self._heap) >= self.batch_size
+                                    or self._heap[0][2] == key):
                 self._cond.notify()
 
     def __len__(self) -> int:
@@ -155,9 +157,8 @@ class JobQueue:
             try:
                 self._safe_run(keys)
             finally:
-                with self._cond:
+                with self._cond:  # nothing waits for a job to end: wake nobody
                     self.in_flight -= len(keys)
-                    self._cond.notify_all()
 
     def pause(self) -> None:
         """Stop taking jobs (those running finish); jobs keep queueing: a backlog builds."""
