@@ -60,7 +60,7 @@ def test_a_stack_runs_its_threads_on_one_core_and_borrows_the_caller_only_while_
         core = stack._core
         assert core in before
         threads = [t for t in threading.enumerate() if t.name.startswith("hooklab-")]
-        assert len(threads) >= 10  # six servers' loops, the dispatcher's and the receiver's workers
+        assert len(threads) >= 10  # five servers' loops, the dispatcher's and the receiver's workers
         assert {t.name: _cores(t) for t in threads} == {t.name: {core} for t in threads}
         assert _cores() == before  # the notebook's own code keeps every core
 
