@@ -190,13 +190,12 @@ def _pipeline(n: int, batch_size: int, bulk: bool, one_core: bool = True) -> dic
 
     ``one_core=False``: the stack's threads spread over every core (``HOOKLAB_ONE_CORE=0``).
     """
+    from unittest import mock
+
     import hooklab
 
-    os.environ["HOOKLAB_ONE_CORE"] = "1" if one_core else "0"
-    try:
-        stack = hooklab.start(seed=1)
-    finally:
-        del os.environ["HOOKLAB_ONE_CORE"]
+    with mock.patch.dict(os.environ, {"HOOKLAB_ONE_CORE": "1" if one_core else "0"}):
+        stack = hooklab.start(seed=1)  # the stack picks its core, or none, as it starts
     with stack:
         stack.receiver.batch_size = batch_size
         before = _thread_cpu()

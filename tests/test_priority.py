@@ -48,16 +48,21 @@ def test_a_rank_does_not_pull_a_job_ahead_of_its_due_time():
     assert ran == ["bulk0", "bulk1", "sale"]
 
 
-def test_worker_threads_take_the_lowest_rank_first():
+def threaded_queue(workers: int, until: int):
+    """A queue on the real clock whose jobs record their keys; ``done`` is set once ``until`` ran."""
     ran: list[str] = []
     done = threading.Event()
 
     def run(key):
         ran.append(key)
-        if len(ran) == 4:
+        if len(ran) == until:
             done.set()
 
-    queue = JobQueue("test", RealClock(), run, itertools.count(), workers=1)
+    return JobQueue("test", RealClock(), run, itertools.count(), workers=workers), ran, done
+
+
+def test_worker_threads_take_the_lowest_rank_first():
+    queue, ran, done = threaded_queue(workers=1, until=4)
     try:
         queue.pause()
         for i in range(3):
@@ -71,15 +76,7 @@ def test_worker_threads_take_the_lowest_rank_first():
 
 
 def test_a_paused_queue_wakes_no_worker_per_job_and_resume_runs_the_backlog():
-    ran: list[str] = []
-    done = threading.Event()
-
-    def run(key):
-        ran.append(key)
-        if len(ran) == 50:
-            done.set()
-
-    queue = JobQueue("test", RealClock(), run, itertools.count(), workers=2)
+    queue, ran, done = threaded_queue(workers=2, until=50)
     wakes = []
     notify = queue._cond.notify
     queue._cond.notify = lambda n=1: (wakes.append(n), notify(n))[1]

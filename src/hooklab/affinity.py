@@ -7,8 +7,8 @@ hand-over wakes a thread on another core (an inter-processor interrupt, dear on 
 virtual machine), and the woken thread often finds the GIL taken again and sleeps
 (the GIL's convoy effect). On one core the same hand-over is a plain context switch.
 A second core gives these threads nothing to run in parallel: the GIL already
-serialises them. On this project's 2-core machine, 5,000 events ran from source to CRM
-about 1.5 times faster this way (``docs/performance.md``).
+serialises them. On this project's 2-core machine, 10,000 events ran from source to CRM
+1.3 to 2 times faster this way (``docs/performance.md``).
 
 So a stack starts its threads on one core (threads inherit their creator's affinity on
 Linux), and :meth:`~hooklab.Stack.fire`, :meth:`~hooklab.Stack.fire_many` and
