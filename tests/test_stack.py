@@ -12,6 +12,7 @@ import pytest
 
 import hooklab
 from hooklab import stack as stack_module
+from hooklab.clock import VIRTUAL_EPOCH, VirtualClock
 
 MIXED = ["newsletter.subscribed"] * 4 + ["form.submitted", "order.completed", "contact.updated",
                                          "newsletter.unsubscribed", "order.refunded", "cart.abandoned"]
@@ -269,3 +270,19 @@ def test_the_stack_prints_nothing_even_when_things_break(capfd):
         requests.get(stack.urls["crm"] + "/nowhere", timeout=5)  # a 404 and a 401
     out, err = capfd.readouterr()
     assert out == "" and err == ""
+
+
+def test_recover_reads_times_as_the_tables_show_them_to_the_millisecond():
+    # Events land 0.6 ms past a millisecond, so the tables (rounded to the ms) show them 0.4 ms late.
+    with hooklab.start(seed=3, clock=VirtualClock(start=VIRTUAL_EPOCH + 0.0006), retries=False) as stack:
+        stack.faults.set("receiver", outage=60)
+        first, second = stack.fire("newsletter.subscribed"), stack.fire("newsletter.subscribed")
+        stack.wait()
+        shown = stack.events().set_index("id")["created_at"]
+        created = stack.sources.store.scalar("SELECT created_at FROM events WHERE id=?", (first,))
+        assert shown[first].timestamp() > created  # rounded up
+        stack.advance(60)
+        assert stack.recover(since=shown[first], until=shown[second]) == [first]
+        assert stack.recover(since=shown[second]) == [second]
+        stack.wait()
+        assert stack.dead_letters().empty and len(stack.crm.contacts()) == 2

@@ -58,6 +58,9 @@ CREATE INDEX IF NOT EXISTS attempts_message ON attempts (message_id);
 #: Bytes of an endpoint's answer that are read (and the first 2,000 of them logged).
 _MAX_ANSWER = 64 * 1024
 
+#: Tables round times to the millisecond (``store.to_frame``); ``recover()`` reads them that way.
+_HALF_MS = 0.0005
+
 #: Delivery states. ``failed``: refused for good (4xx); ``dead``: retries ran out.
 FINAL = ("delivered", "failed", "dead", "disabled")
 
@@ -190,8 +193,14 @@ class Dispatcher:
         return len(rows)
 
     def recover(self, since: float, until: float | None = None, subscription: str | None = None) -> list[str]:
-        """Send again every message that failed or died, created in ``[since, until)``."""
+        """Send again every message that failed or died, created in ``[since, until)``.
+
+        Times count to the millisecond, as the DataFrames show them: a time copied from a
+        table selects the event shown there, though it was made up to half a millisecond
+        earlier.
+        """
         until = self.clock.now() + 1 if until is None else until
+        since, until = since - _HALF_MS, until - _HALF_MS
         rows = self.store.all(
             "SELECT d.message_id, d.subscription_id FROM deliveries d JOIN messages m ON m.id=d.message_id "
             "WHERE d.status IN ('failed', 'dead') AND m.created_at >= ? AND m.created_at < ?"
