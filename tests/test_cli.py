@@ -34,6 +34,19 @@ def served(tmp_path):
         proc.stdout.close()
 
 
+def crm_contacts(tmp_path, banner: str, expected: int, tries: int = 200) -> list[dict]:
+    """The served CRM's contacts, once ``expected`` are there (or after ``tries`` polls)."""
+    state = json.loads(next(tmp_path.glob("hooklab-*/serve.json")).read_text())
+    key = banner.split("crm key")[1].split()[0]
+    for _ in range(tries):
+        r = requests.get(state["urls"]["crm"] + "/api/contacts", headers={"Authorization": f"Bearer {key}"},
+                         timeout=5)
+        if len(r.json()["contacts"]) >= expected:
+            break
+        time.sleep(0.05)
+    return r.json()["contacts"]
+
+
 def test_serve_prints_urls_and_fire_reaches_the_crm(served, tmp_path):
     proc, env, banner = served
     assert "POST http://127.0.0.1:" in banner and "whsec_" in banner
@@ -41,15 +54,8 @@ def test_serve_prints_urls_and_fire_reaches_the_crm(served, tmp_path):
                           "--field", "name=Zoë São"], capture_output=True, text=True, env=env, timeout=30)
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("msg_")
-    state = json.loads(next(tmp_path.glob("hooklab-*/serve.json")).read_text())
-    crm_url = state["urls"]["crm"]
-    key = banner.split("crm key")[1].split()[0]
-    for _ in range(100):
-        r = requests.get(crm_url + "/api/contacts", headers={"Authorization": f"Bearer {key}"}, timeout=5)
-        if r.json()["contacts"]:
-            break
-        time.sleep(0.05)
-    assert [(c["email"], c["name"]) for c in r.json()["contacts"]] == [("cli@example.com", "Zoë São")]
+    contacts = crm_contacts(tmp_path, banner, 1)
+    assert [(c["email"], c["name"]) for c in contacts] == [("cli@example.com", "Zoë São")]
 
 
 def test_fire_with_a_bad_field_says_why(served):
@@ -59,6 +65,20 @@ def test_fire_with_a_bad_field_says_why(served):
     assert out.returncode == 1 and "email" in out.stderr and "Traceback" not in out.stderr
     out = subprocess.run([*HOOKLAB, "fire", "order.complete"], capture_output=True, text=True, env=env, timeout=30)
     assert out.returncode == 1 and "did you mean 'order.completed'" in out.stderr
+
+
+def test_fire_count_imports_that_many_and_a_bad_count_says_why(served, tmp_path):
+    proc, env, banner = served
+    out = subprocess.run([*HOOKLAB, "fire", "newsletter.subscribed", "--count", "120"],
+                         capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 0, out.stderr
+    ids = out.stdout.split()
+    assert len(ids) == len(set(ids)) == 120 and all(i.startswith("msg_") for i in ids)
+    assert len(crm_contacts(tmp_path, banner, 120)) == 120
+    for count in ("0", "100001"):
+        out = subprocess.run([*HOOKLAB, "fire", "newsletter.subscribed", "--count", count],
+                             capture_output=True, text=True, env=env, timeout=30)
+        assert out.returncode == 1 and "count must be a whole number from 1 to 100,000" in out.stderr
 
 
 def test_fire_without_a_running_serve_explains(tmp_path):

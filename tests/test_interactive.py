@@ -56,6 +56,20 @@ def test_the_attempts_api_takes_the_last_n(vstack):
     assert bad.status_code == 400 and "last must be" in bad.json()["error"]
 
 
+def test_the_events_api_fires_one_event_or_an_import_and_names_a_bad_count(vstack):
+    api, auth = vstack.urls["inspector"] + "/api/events", {"X-Hooklab-Token": vstack.keys["inspector"]}
+    one = requests.post(api, json={"type": "newsletter.subscribed"}, headers=auth, timeout=10)
+    assert one.status_code == 201 and one.json()["id"].startswith("msg_")
+    many = requests.post(api, json={"type": "newsletter.subscribed", "count": 3}, headers=auth, timeout=10)
+    assert many.status_code == 201 and many.json()["count"] == 3 and len(set(many.json()["ids"])) == 3
+    for count in (0, "3", True, None, 2.5):
+        r = requests.post(api, json={"type": "newsletter.subscribed", "count": count}, headers=auth, timeout=10)
+        assert r.status_code == 422 and f"not {count!r}" in r.json()["error"], count
+    assert requests.post(api, json={"type": "newsletter.subscribed", "count": 3}, timeout=10).status_code == 403
+    vstack.wait()
+    assert len(vstack.crm.contacts()) == 4 and vstack.reconcile().empty
+
+
 def test_the_inspector_link_goes_through_the_proxy_under_jupyterhub(vstack, monkeypatch):
     port = vstack.urls["inspector"].rsplit(":", 1)[1]
     monkeypatch.delenv("JUPYTERHUB_SERVICE_PREFIX", raising=False)

@@ -71,10 +71,12 @@ def cmd_fire(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     info = json.loads(state.read_text())
-    fields = dict(_parse_field(f) for f in args.field)
+    payload = {"type": args.type, "fields": dict(_parse_field(f) for f in args.field)}
+    if args.count is not None:
+        payload["count"] = args.count
     try:
-        r = requests.post(info["urls"]["inspector"] + "/api/events", json={"type": args.type, "fields": fields},
-                          headers={"X-Hooklab-Token": info["token"]}, timeout=10)
+        r = requests.post(info["urls"]["inspector"] + "/api/events", json=payload,
+                          headers={"X-Hooklab-Token": info["token"]}, timeout=120)
     except requests.ConnectionError:
         print("hooklab fire: the stack in serve.json is not answering; is `hooklab serve` still running?",
               file=sys.stderr)
@@ -83,7 +85,7 @@ def cmd_fire(args: argparse.Namespace) -> int:
     if r.status_code >= 400:
         print(f"hooklab fire: {body.get('error')}", file=sys.stderr)
         return 1
-    print(body["id"])
+    print("\n".join(body["ids"]) if "ids" in body else body["id"])
     return 0
 
 
@@ -153,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("fire", help="fire an event into a running `hooklab serve`")
     p.add_argument("type", help="event type, e.g. newsletter.subscribed")
     p.add_argument("--field", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument("--count", type=int, default=None, metavar="N",
+                   help="an import: N events at once (stack.fire_many); prints their ids")
     p.set_defaults(func=cmd_fire)
     p = sub.add_parser("grade", help="grade a folder of <student>/<lab>.ipynb submissions")
     p.add_argument("submissions")

@@ -89,18 +89,21 @@ def create_app(dispatcher: "Dispatcher", sources: "Sources", token: str) -> Flas
 
     @app.post("/api/events")
     def fire():
+        """One event, or with ``"count": n`` an import of n (``fire_many``)."""
         require_token()
         body = read_body()
         event_type = body.get("type")
         fields = body.get("fields", {})
         if not isinstance(event_type, str) or not isinstance(fields, dict):
             raise ApiError(400, "send {\"type\": \"<event type>\", \"fields\": {...}}",
-                           f"types: {', '.join(catalog.EVENT_TYPES)}")
+                           f"types: {', '.join(catalog.EVENT_TYPES)}; add \"count\": n for an import of n events")
         try:
-            event_id = sources.fire(event_type, **fields)
+            if "count" not in body:
+                return jsonify(id=sources.fire(event_type, **fields), type=event_type), 201
+            ids = sources.fire_many(event_type, body["count"], **fields)
         except HooklabError as e:
             raise ApiError(422, str(e)) from None
-        return jsonify(id=event_id, type=event_type), 201
+        return jsonify(ids=ids, type=event_type, count=len(ids)), 201
 
     @app.post("/api/events/<event_id>/replay")
     def replay(event_id: str):
