@@ -150,12 +150,11 @@ class Dispatcher:
         return any(t == "*" or t == event_type or (t.endswith(".*") and event_type.startswith(t[:-1]))
                    for t in types)
 
-    def send(self, msg_id: str, event_type: str, body: str) -> int:
-        """Queue ``body`` (the exact JSON text to sign) for every matching subscription."""
-        return self.send_many([(msg_id, event_type, body)])
-
     def send_many(self, events: list[tuple[str, str, str]]) -> int:
-        """Queue ``(id, type, body)`` events in one transaction; returns the number of deliveries."""
+        """Queue ``(id, type, body)`` events, in one transaction, for every matching subscription.
+
+        ``body`` is the exact JSON text to sign. Returns the number of deliveries queued.
+        """
         now = self.clock.now()
         subs = [{**s, "types": json.loads(s["types"]), "service": self._service_of(s["url"])}
                 for s in self.store.all("SELECT id, url, types FROM subscriptions WHERE enabled=1")]
