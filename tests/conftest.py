@@ -1,5 +1,5 @@
-"""Fixtures, and a guard that fails any test leaving a stack, a thread, a socket, a file or a
-pinned test thread behind."""
+"""Fixtures, and a guard that fails any test leaving a stack, a thread, a socket or a file
+behind, or a thread pinned to fewer cores than the process has."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from hooklab import stack as stack_module
 def _leftovers() -> dict:
     proc = psutil.Process()
     return {
-        "threads": sorted(t.name for t in threading.enumerate() if t.name.startswith("hooklab")),
+        "threads": sorted(t.name for t in threading.enumerate() if t.name.startswith(("hooklab", "waitress"))),
         "listening": sorted(c.laddr.port for c in proc.net_connections("tcp") if c.status == "LISTEN"),
         "databases": sorted(f.path for f in proc.open_files() if ".db" in f.path),
-        # a stack pins the calling thread only while it works (hooklab/affinity.py)
+        # nothing in hooklab may move the calling thread onto fewer cores
         "cores": sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else [],
     }
 

@@ -398,7 +398,7 @@ request_heads = st.builds(
 @given(head=request_heads)
 def test_any_request_gets_a_status_line_and_never_a_5xx_or_a_dead_server(vstack, head):
     """Whatever arrives on the socket, the server answers with an HTTP status line (or closes), never
-    a 5xx, and keeps serving."""
+    a 5xx other than 501 (a transfer coding it does not speak) or 505, and keeps serving."""
     import socket
 
     port = vstack._servers["receiver"].port
@@ -410,9 +410,9 @@ def test_any_request_gets_a_status_line_and_never_a_5xx_or_a_dead_server(vstack,
         except ConnectionResetError:  # it closed while bytes were still coming: an answer too
             answer = b""
     if answer:  # nothing at all only for a blank request line
-        assert answer.startswith(b"HTTP/1.1 "), answer[:100]
+        assert answer[:9] in (b"HTTP/1.1 ", b"HTTP/1.0 "), answer[:100]  # a 1.0 request gets a 1.0 answer
         status = int(answer[9:12])
-        assert status < 500 or status == 505, answer[:300]  # 505: an HTTP version it does not speak
+        assert status < 500 or status in (501, 505), answer[:300]
     assert _health(port) == 200
 
 

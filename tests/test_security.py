@@ -132,7 +132,7 @@ def test_secrets_appear_in_no_repr_log_dataframe_page_or_api(caplog):
         texts["email openapi"] = requests.get(stack.urls["email"] + "/openapi.json", timeout=5).text
     records = caplog.records
     names = {r.name for r in records}
-    assert {"hooklab.server", "urllib3.connectionpool"} <= names, names  # request lines, both sides, at DEBUG
+    assert "urllib3.connectionpool" in names, names  # request lines, at DEBUG (waitress logs none)
     texts["log"] = "\n".join(logging.Formatter("%(name)s %(message)s").format(r) for r in records)
     for where, text in texts.items():
         for secret in secrets:

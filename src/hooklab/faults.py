@@ -1,10 +1,15 @@
 """Fault injection: make a service slow, flaky, unreachable, or the network unreliable.
 
 Faults are set per service (``stack.faults.set("receiver", error_rate=0.3)``) and
-applied for real: a WSGI middleware in front of the service sleeps, answers an
-error status, holds the answer past the sender's timeout, or cuts the TCP
-connection; the dispatcher asks :meth:`Faults.delay` and :meth:`Faults.wire`, for the
-faults that live on the wire (duplicates, reordering, corruption).
+applied for real, on the side where they happen:
+
+- in the service, a WSGI middleware (:meth:`Faults.wrap`) sleeps (latency) or answers an
+  error status instead of the service;
+- on the wire, every client of the service (the sender, the service clients, the load
+  generator) asks :meth:`Faults.connect` before it sends: the connection is refused (an
+  outage), cut (a drop), or the answer comes after the client has given up (a hang).
+  ``hooklab.wire`` plays that out with ``requests``' own exceptions. The sender also asks
+  :meth:`Faults.delay` and :meth:`Faults.wire` for duplicates, reordering and corruption.
 
 Every decision is drawn from a random generator seeded per service, so a
 seeded virtual run injects exactly the same faults every time.
@@ -14,7 +19,6 @@ from __future__ import annotations
 
 import json
 import random
-import socket
 import threading
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Callable
@@ -100,7 +104,7 @@ class Faults:
         ``latency_ms``: a number or a ``(low, high)`` range; ``error_rate`` with
         ``error_status`` (and ``retry_after`` seconds for 429/503);
         ``hang_rate``/``hang_s`` (the service does the work, then holds its answer);
-        ``drop_rate`` (TCP connection cut); ``outage``: ``True`` (until cleared),
+        ``drop_rate`` (the connection is cut before an answer); ``outage``: ``True`` (until cleared),
         seconds from now, or ``(start, end)`` seconds from now; and on the wire:
         ``duplicate_rate``, ``reorder_rate``/``reorder_s``, ``corrupt_rate``::
 
@@ -207,6 +211,23 @@ class Faults:
                 self._count(svc, "corrupt")
         return out
 
+    def connect(self, service: str) -> str | None:
+        """What happens to one request's connection: ``"outage"``, ``"drop"``, ``"hang"`` or None.
+
+        Drawn by the client before it sends (``hooklab.wire``), in the order requests leave.
+        """
+        svc = self._get(service)
+        with self._lock:
+            p, rng = svc.policy, svc.rng
+            if not p.active:
+                return None
+            kind = ("outage" if self._in_outage(p) else
+                    "drop" if p.drop_rate and rng.random() < p.drop_rate else
+                    "hang" if p.hang_rate and rng.random() < p.hang_rate else None)
+            if kind:
+                self._count(svc, kind)
+            return kind
+
     # -- the service side: a WSGI middleware ---------------------------------
 
     def wrap(self, service: str, app: Callable) -> Callable:
@@ -218,54 +239,21 @@ class Faults:
             if not p.active or (environ["REQUEST_METHOD"] == "GET" and environ.get(_OBSERVER_ENV)):
                 return app(environ, start_response)
             with self._lock:  # one draw per request, in arrival order
-                rng = svc.rng
-                outage = self._in_outage(p)
                 latency = p.latency_ms
                 if isinstance(latency, tuple):
-                    latency = rng.uniform(*latency)
-                drop = bool(p.drop_rate) and rng.random() < p.drop_rate
-                error = bool(p.error_rate) and rng.random() < p.error_rate
-                hang = bool(p.hang_rate) and rng.random() < p.hang_rate
-                kind = ("outage" if outage else "drop" if drop else "error" if error else None)
-                if kind:
-                    self._count(svc, kind)
+                    latency = svc.rng.uniform(*latency)
+                error = bool(p.error_rate) and svc.rng.random() < p.error_rate
+                if error:
+                    self._count(svc, "error")
                 if latency:
                     self._count(svc, "latency")
-                if hang and not kind:
-                    self._count(svc, "hang")
-            if outage or drop:
-                return _cut(environ, start_response)
             if latency:
                 clock.sleep(round(latency / 1000, 4))
             if error:
-                _drain(environ)  # keep the connection usable for the next request
                 return _error(p, start_response)
-            result = app(environ, start_response)
-            if hang:
-                # The work is done, but the answer arrives after the sender has given up:
-                # the classic source of duplicate deliveries.
-                clock.sleep(p.hang_s)
-            return result
+            return app(environ, start_response)
 
         return faulty
-
-
-def _cut(environ: dict, start_response: Callable):
-    sock = environ.get("hooklab.socket")
-    if sock is not None:
-        try:
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-    start_response("503 Service Unavailable", [("Connection", "close")])
-    return [b""]
-
-
-def _drain(environ: dict) -> None:
-    try:
-        environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-    except (OSError, ValueError):
-        pass
 
 
 def _error(p: FaultPolicy, start_response: Callable):

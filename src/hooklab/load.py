@@ -18,10 +18,11 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
+import requests
 
 from . import catalog
-from .connections import Connections, TransportError
 from .signing import sign_headers
+from .wire import Sessions
 
 __all__ = ["run", "summary", "plot"]
 
@@ -46,7 +47,9 @@ def run(stack, rates: tuple[float, ...] = (20, 40, 80, 160), seconds: float = 0.
     if stack.clock.virtual:
         raise ValueError("a load test measures real time: start the stack with clock=\"real\"")
     url = stack.urls["receiver"] + "/webhooks"
-    http = Connections(timeout=stack.dispatcher.timeout)  # a connection per client thread, as senders keep
+    # A Session per client thread, keeping its connection alive as senders do; the receiver's
+    # injected faults apply, as they do to the stack's own sender.
+    http = Sessions(faults=stack.faults, service_of=lambda u: "receiver")
     plan = [(rate, _requests(stack, event_type, max(1, round(rate * seconds)))) for rate in rates]
     bar = None
     if progress:
@@ -57,8 +60,9 @@ def run(stack, rates: tuple[float, ...] = (20, 40, 80, 160), seconds: float = 0.
     def send(due: float, msg_id: str, body: bytes) -> tuple[int | None, float]:
         headers = sign_headers(stack.secret, msg_id, time.time(), body)
         try:
-            status = http.request("POST", url, body=body, headers=headers).status
-        except TransportError:
+            status = http.get().post(url, data=body, headers=headers, timeout=stack.dispatcher.timeout,
+                                     allow_redirects=False).status_code
+        except requests.RequestException:
             status = None
         return status, (time.perf_counter() - due) * 1000
 

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from . import affinity, catalog, monitor, sources as sources_mod
+from . import catalog, monitor, sources as sources_mod
 from .clock import Clock, make_clock
 from .delivery import dispatcher as dispatcher_mod
 from .delivery.retry import DEFAULT_SCHEDULE
@@ -35,7 +35,7 @@ from .errors import ConfigError, StackError
 from .faults import Faults
 from .services import crm, email, inspector, notifier, receiver as receiver_mod
 from .services.handlers import default_batch_handlers, default_handlers
-from .services.server import ServiceServer
+from .services.serving import ServiceServer
 from .signing import generate_secret
 from .store import Store
 
@@ -101,10 +101,8 @@ class Stack:
         self._servers: dict[str, ServiceServer] = {}
         self._stopped = False
         self._panels: list = []
-        self._core = affinity.choose()  # the stack's threads share one core: see affinity.py
         try:
-            with affinity.on(self._core):  # the threads started here inherit it
-                self._build(seed, timeout, tuple(schedule), workers)
+            self._build(seed, timeout, tuple(schedule), workers)
         except BaseException:
             self.stop()
             raise
@@ -129,9 +127,9 @@ class Stack:
         for name, module in (("crm", crm), ("email", email), ("notifier", notifier)):
             app = module.create_app(self._store(name, module.SCHEMA), self.keys[name], self.clock)
             urls[name] = self._serve(name, app)
-        self.crm = crm.CRM(urls["crm"], self.keys["crm"])
-        self.email = email.EmailPlatform(urls["email"], self.keys["email"])
-        self.notifier = notifier.Notifier(urls["notifier"], self.keys["notifier"])
+        self.crm = crm.CRM(urls["crm"], self.keys["crm"], faults=self.faults)
+        self.email = email.EmailPlatform(urls["email"], self.keys["email"], faults=self.faults)
+        self.notifier = notifier.Notifier(urls["notifier"], self.keys["notifier"], faults=self.faults)
 
         dispatcher_store = self._store("dispatcher", dispatcher_mod.SCHEMA)
         existing = dispatcher_store.one("SELECT secret FROM subscriptions WHERE id='sub_integration'")
@@ -148,7 +146,7 @@ class Stack:
             self._store("receiver", receiver_mod.SCHEMA), self.clock, [self.secret],
             default_handlers(self.crm, self.email, self.notifier),
             batch_handlers=default_batch_handlers(self.crm, self.email), seed=seed, sequence=sequence)
-        urls["receiver"] = self._serve("receiver", self.receiver.wsgi)
+        urls["receiver"] = self._serve("receiver", self.receiver.app)
         ports = {urlsplit(u).port: name for name, u in urls.items()}
 
         self.dispatcher = dispatcher_mod.Dispatcher(
@@ -204,8 +202,7 @@ class Stack:
         signed webhook to every matching subscription.
         """
         self._check_running()
-        with affinity.on(self._core):
-            return self.sources.fire(event_type, **fields)
+        return self.sources.fire(event_type, **fields)
 
     def fire_many(self, event_type: str, count: int, **fields: Any) -> list[str]:
         """A bulk import: ``count`` events of one type at once (a CSV of signups, a shop's order sync).
@@ -216,8 +213,7 @@ class Stack:
         real import makes. ``fields`` apply to every event. Returns the ids, in order.
         """
         self._check_running()
-        with affinity.on(self._core):
-            return self.sources.fire_many(event_type, count, **fields)
+        return self.sources.fire_many(event_type, count, **fields)
 
     def subscribe(self, url: str, *, types: str | list[str] = "*", secret: str | None = None,
                   name: str | None = None) -> dict:
@@ -237,8 +233,7 @@ class Stack:
         ``timeout`` is in real seconds (default 60).
         """
         self._check_running()
-        with affinity.on(self._core):
-            self._wait(60.0 if timeout is None else timeout)
+        self._wait(60.0 if timeout is None else timeout)
         return self
 
     def _wait(self, timeout: float) -> None:

@@ -20,13 +20,14 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 import pandas as pd
+import requests
 
 from ..clock import Clock
-from ..connections import Connections, TransportError
 from ..errors import ConfigError, StackError
 from ..faults import Faults
 from ..signing import generate_secret, sign_headers
 from ..store import Store, to_frame
+from ..wire import Sessions, error_kind
 from .queue import JobQueue
 from .retry import DEFAULT_SCHEDULE, classify, next_delay, parse_retry_after
 
@@ -83,7 +84,9 @@ class Dispatcher:
         self._on_alert = on_alert
         self._rng = random.Random(f"{seed}:dispatcher") if seed is not None else random.Random()
         self._rng_lock = threading.Lock()
-        self._http = Connections(timeout=timeout, headers={"User-Agent": "hooklab-dispatcher/0.1"})
+        # One requests.Session per worker thread; the faults of the service a URL belongs to apply.
+        self._http = Sessions(headers={"User-Agent": "hooklab-dispatcher/0.1"}, faults=faults,
+                              service_of=service_of)
         store.execute("SELECT 1")  # fail early if the store is closed
         self.queue = JobQueue("dispatcher", clock, self._attempt, sequence or itertools.count(),
                               workers=workers)
@@ -231,21 +234,24 @@ class Dispatcher:
             body = body.replace(b'"', b"'", 1)
         status, error, text, retry_after = None, None, None, None
 
-        def post():
-            return self._http.request("POST", d["url"], body=body, headers=headers, timeout=self.timeout,
-                                      max_body=_MAX_ANSWER)
+        def post() -> tuple[int, str, str | None]:
+            # Never follow a redirect (a 3xx is the endpoint's mistake), and read at most
+            # _MAX_ANSWER bytes of the answer: an endpoint cannot make the sender buffer a gigabyte.
+            with self._http.get().post(d["url"], data=body, headers=headers, timeout=self.timeout,
+                                       allow_redirects=False, stream=True) as r:
+                answer = next(r.iter_content(_MAX_ANSWER), b"")  # the first _MAX_ANSWER bytes, or all
+                return r.status_code, answer.decode("utf-8", "replace")[:2000], r.headers.get("Retry-After")
 
         t0 = time.perf_counter()
         try:
-            r = post()
-            status, text = r.status, r.text[:2000]
-            retry_after = parse_retry_after(r.headers.get("Retry-After"), self.clock.now())
-        except TransportError as e:
-            error = e.kind
+            status, text, retry_header = post()
+            retry_after = parse_retry_after(retry_header, self.clock.now())
+        except requests.RequestException as e:
+            error = error_kind(e)
         if wire and wire.copies > 1:  # the network delivers it twice; the sender never knows
             try:
                 post()
-            except TransportError:
+            except requests.RequestException:
                 pass
         elapsed = (self.clock.now() - sent) if self.clock.virtual else (time.perf_counter() - t0)
         if self.clock.virtual and elapsed >= self.timeout:

@@ -12,14 +12,15 @@ import logging
 from typing import Any
 
 import pandas as pd
+import requests
 from flask import Flask, jsonify, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from ..connections import Connections, TransportError
 from ..errors import HooklabError
-from ..faults import OBSERVER_HEADER
+from ..faults import OBSERVER_HEADER, Faults
 from ..store import to_frame
+from ..wire import Sessions, error_kind
 
 __all__ = ["ApiError", "error_body", "make_app", "read_body", "form_to_dict", "MAX_BODY", "BATCH_LIMIT",
            "ServiceClient", "ServiceError"]
@@ -161,17 +162,19 @@ class ServiceError(HooklabError):
 class ServiceClient:
     """A small HTTP client for one service's API: base URL, API key, JSON in and out.
 
-    Keep-alive connections, one per thread (:class:`~hooklab.connections.Connections`),
-    all closed by :meth:`close`. Non-2xx answers raise :class:`ServiceError` with the
-    service's message.
+    One ``requests.Session`` per thread (:class:`~hooklab.wire.Sessions`), all closed by
+    :meth:`close`; with ``faults``, the injected faults of this service apply on the wire.
+    Non-2xx answers raise :class:`ServiceError` with the service's message.
     """
 
     service = "service"
 
-    def __init__(self, base_url: str, api_key: str | None = None, timeout: float = 10.0) -> None:
+    def __init__(self, base_url: str, api_key: str | None = None, timeout: float = 10.0,
+                 faults: Faults | None = None) -> None:
         self.base_url = base_url.rstrip("/")
-        self._http = Connections(timeout=timeout,
-                                 headers={"Authorization": f"Bearer {api_key}"} if api_key else None)
+        self.timeout = timeout
+        self._http = Sessions(headers={"Authorization": f"Bearer {api_key}"} if api_key else None,
+                              faults=faults, service_of=lambda url: self.service)
 
     def __repr__(self) -> str:  # never show the key
         return f"<{type(self).__name__} {self.base_url}>"
@@ -183,16 +186,17 @@ class ServiceClient:
         """
         if method == "GET":  # reads are the observer's: they see through injected faults
             kwargs["headers"] = {OBSERVER_HEADER: "1", **kwargs.get("headers", {})}
+        kwargs.setdefault("timeout", self.timeout)
         try:
-            r = self._http.request(method, self.base_url + path, **kwargs)
-        except TransportError as e:
-            raise ServiceError(self.service, None, f"could not reach {self.base_url}: {e.kind}") from e
-        if r.status >= 400:
+            r = self._http.get().request(method, self.base_url + path, allow_redirects=False, **kwargs)
+        except requests.RequestException as e:
+            raise ServiceError(self.service, None, f"could not reach {self.base_url}: {error_kind(e)}") from e
+        if r.status_code >= 400:
             try:
                 message = r.json().get("error") or r.text
             except (ValueError, AttributeError):
                 message = r.text[:200] or r.reason
-            raise ServiceError(self.service, r.status, message)
+            raise ServiceError(self.service, r.status_code, message)
         return r.json() if r.content else None
 
     def frame(self, path: str, key: str, columns: list[str], time_columns: tuple[str, ...] = (),

@@ -18,7 +18,6 @@ import json
 import logging
 import random
 import threading
-from http import HTTPStatus
 from typing import Any, Callable
 
 import pandas as pd
@@ -31,7 +30,7 @@ from ..signing import verify
 from ..store import Store
 from ..delivery.queue import JobQueue
 from ..delivery.retry import next_delay
-from .base import BATCH_LIMIT, MAX_BODY, ApiError, error_body, make_app
+from .base import BATCH_LIMIT, ApiError, make_app
 
 __all__ = ["Receiver", "SCHEMA", "HANDLER_SCHEDULE", "event_id"]
 
@@ -168,33 +167,6 @@ class Receiver:
             return jsonify(answer), status, headers
 
         return app
-
-    def wsgi(self, environ: dict, start_response: Callable) -> Any:
-        """What the server runs: ``POST /webhooks`` straight to :meth:`acknowledge`, the rest to :attr:`app`.
-
-        The acknowledge path is the receiver's hot path, so the server skips Flask's
-        request context, routing and response objects for it. Both ways run the same
-        :meth:`acknowledge` and answer the same bytes; ``receiver.app`` (Flask) stays
-        what tests call through ``app.test_client()``.
-        """
-        length = environ.get("CONTENT_LENGTH")
-        if environ["REQUEST_METHOD"] != "POST" or environ["PATH_INFO"] != "/webhooks" or not length \
-                or not length.isdigit() or int(length) > MAX_BODY:
-            return self.app(environ, start_response)  # Flask: 405, 413 and the odd cases, worded as usual
-        mimetype = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
-        body = environ["wsgi.input"].read(int(length)) if mimetype == "application/json" else b""
-        try:
-            status, answer, headers = self.acknowledge(
-                mimetype, lambda name: environ.get("HTTP_" + name.upper().replace("-", "_")), body)
-        except ApiError as e:
-            status, answer, headers = e.status, error_body(e.message, e.hint), {}
-        except Exception as e:  # as make_app's handler: a JSON 500, never a traceback
-            log.debug("unhandled error in receiver", exc_info=e)
-            status, answer, headers = 500, error_body(f"receiver failed: {type(e).__name__}: {e}"), {}
-        data = (json.dumps(answer, ensure_ascii=False, separators=(",", ":")) + "\n").encode()  # as jsonify
-        start_response(f"{status} {HTTPStatus(status).phrase}", [
-            ("Content-Type", "application/json"), ("Content-Length", str(len(data))), *headers.items()])
-        return [data]
 
     def acknowledge(self, mimetype: str, header: Callable[[str], str | None],
                     body: bytes) -> tuple[int, dict, dict[str, str]]:
