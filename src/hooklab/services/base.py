@@ -17,7 +17,7 @@ from flask import Flask, jsonify, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from ..errors import HooklabError
+from ..errors import ConfigError, HooklabError
 from ..faults import OBSERVER_HEADER, Faults
 from ..store import to_frame
 from ..wire import Sessions, error_kind
@@ -189,6 +189,10 @@ class ServiceClient:
         kwargs.setdefault("timeout", self.timeout)
         try:
             r = self._http.get().request(method, self.base_url + path, allow_redirects=False, **kwargs)
+        except (requests.exceptions.InvalidHeader, requests.exceptions.InvalidURL, ValueError) as e:
+            # requests refuses these before anything is sent: a method or header that would
+            # split the request, or a header value that is not Latin-1.
+            raise ConfigError(f"{self.service}: cannot send {method} {path}: {e}") from None
         except requests.RequestException as e:
             raise ServiceError(self.service, None, f"could not reach {self.base_url}: {error_kind(e)}") from e
         if r.status_code >= 400:
