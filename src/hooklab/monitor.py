@@ -10,12 +10,24 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .services.receiver import event_id
-
 __all__ = ["latency_stats", "error_rates", "lag", "reconcile", "Thresholds", "warning_signs",
-           "plot_latency", "plot_attempts", "RECONCILE_COLUMNS"]
+           "plot_latency", "plot_attempts", "RECONCILE_COLUMNS", "COPY_MARK", "event_id"]
 
 RECONCILE_COLUMNS = ["system", "entity", "key", "problem", "field", "expected", "actual"]
+
+#: With ``dedup`` off the receiver gives every copy of a webhook its own inbox row, keyed
+#: ``<webhook-id>#<n>``. The key format lives here, below the receiver, because the monitor
+#: reads inbox tables without depending on the service that writes them.
+COPY_MARK = "#"
+
+
+def event_id(key: str) -> str:
+    """The webhook-id an inbox key stands for (the key itself unless dedup was off).
+
+    >>> event_id("msg_1#3"), event_id("msg_1")
+    ('msg_1', 'msg_1')
+    """
+    return key.partition(COPY_MARK)[0]
 
 
 def latency_stats(attempts: pd.DataFrame, by: str = "subscription") -> pd.DataFrame:

@@ -187,6 +187,20 @@ class Sources:
         return self.store.frame("SELECT id, type, source, created_at FROM events ORDER BY created_at, rowid",
                                 columns=["id", "type", "source", "created_at"], times=("created_at",))
 
+    def last_time(self) -> float | None:
+        """When the latest event was recorded (Unix seconds), or None before the first one."""
+        return self.store.scalar("SELECT max(created_at) FROM events")
+
+    def unsent(self, sent: set[str]) -> list[tuple[str, str, str]]:
+        """The events whose id is not in ``sent``, oldest first, as ``(id, type, body)``.
+
+        The events table is the outbox: an event recorded here but never handed to the
+        dispatcher (the process died in between) is found this way after a restart.
+        """
+        return [(e["id"], e["type"], e["body"])
+                for e in self.store.all("SELECT id, type, body FROM events ORDER BY created_at, rowid")
+                if e["id"] not in sent]
+
     def event(self, event_id: str) -> dict:
         row = self.store.one("SELECT body FROM events WHERE id=?", (event_id,))
         if row is None:
