@@ -7,16 +7,30 @@
 >>> ana["name"], ana["subscribed"], ana["lifecycle_stage"]
 ('Ana', True, 'subscriber')
 
-The face is small: :func:`start`, :class:`Stack` and the errors. Everything else
+The face is small: :func:`start`, :class:`Stack` and the errors; labs also use
+``hooklab.checks``, loaded on first use. Everything else
 (``hooklab.signing``, ``hooklab.catalog``, ``hooklab.monitor``...) is reachable
 but not required.
 """
 
-from .course import checks
-from .errors import ConfigError, EventValidationError, HooklabError, SignatureError, StackError
-from .services.base import ServiceError
+from .errors import ConfigError, EventValidationError, HooklabError, ServiceError, SignatureError, StackError
 from .stack import Stack, start
 
-__all__ = ["start", "Stack", "checks", "HooklabError", "SignatureError", "EventValidationError", "ConfigError",
+__all__ = ["start", "Stack", "HooklabError", "SignatureError", "EventValidationError", "ConfigError",
            "StackError", "ServiceError"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    # Labs call hooklab.checks.check(...); the course tooling stands apart from the stack,
+    # so it is imported on first use, not by `import hooklab` (PEP 562).
+    if name == "checks":
+        from .course import checks
+
+        globals()["checks"] = checks
+        return checks
+    raise AttributeError(f"module 'hooklab' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), "checks"])

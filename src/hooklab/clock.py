@@ -12,6 +12,8 @@ import threading
 import time
 from datetime import datetime, timezone
 
+from .errors import ConfigError
+
 __all__ = ["Clock", "RealClock", "VirtualClock", "VIRTUAL_EPOCH", "make_clock"]
 
 #: Where every virtual timeline starts: Monday 2026-01-05 09:00:00 UTC.
@@ -68,7 +70,7 @@ class VirtualClock(Clock):
 
     def advance(self, seconds: float) -> float:
         if seconds < 0:
-            raise ValueError(f"a clock cannot go backwards (advance by {seconds} s)")
+            raise ConfigError(f"a clock cannot go backwards (advance by {seconds} s): pass 0 or more seconds")
         with self._lock:
             self._now += seconds
             return self._now
@@ -90,4 +92,4 @@ def make_clock(kind: "str | Clock") -> Clock:
         return RealClock()
     if kind == "virtual":
         return VirtualClock()
-    raise ValueError(f"clock must be 'real' or 'virtual', not {kind!r}")
+    raise ConfigError(f"clock must be 'real' or 'virtual', not {kind!r}")

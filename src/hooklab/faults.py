@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, Callable
 
 from .clock import Clock
-from .errors import ConfigError
+from .errors import ConfigError, StackError
 
 __all__ = ["Faults", "FaultPolicy", "NetworkFault", "OBSERVER_HEADER"]
 
@@ -110,6 +110,8 @@ class Faults:
 
             stack.faults.set("receiver", error_rate=0.3, latency_ms=(50, 400))
         """
+        if self.clock.stopping.is_set():
+            raise StackError("faults: this stack is stopped; start a new one with hooklab.start()")
         svc = self._get(service)
         unknown = sorted(set(settings) - set(_NAMES))
         if unknown:

@@ -21,6 +21,7 @@ import pandas as pd
 import requests
 
 from . import catalog
+from .errors import ConfigError
 from .signing import sign_headers
 from .wire import Sessions
 
@@ -45,7 +46,7 @@ def run(stack, rates: tuple[float, ...] = (20, 40, 80, 160), seconds: float = 0.
     of the handler run; the handlers are waited for after each step). Needs the real clock.
     """
     if stack.clock.virtual:
-        raise ValueError("a load test measures real time: start the stack with clock=\"real\"")
+        raise ConfigError("a load test measures real time: start the stack with clock=\"real\"")
     url = stack.urls["receiver"] + "/webhooks"
     # A Session per client thread, keeping its connection alive as senders do; the receiver's
     # injected faults apply, as they do to the stack's own sender.

@@ -23,6 +23,8 @@ from typing import Any
 
 import pandas as pd
 
+from .errors import ConfigError, StackError, UnknownQuestion
+
 __all__ = ["Question", "Quiz", "QuestionPanel"]
 
 
@@ -47,18 +49,18 @@ class Question:
     scored: bool = True
 
     def parse(self, value: Any) -> Any:
-        """The answer in canonical form (an option letter, or an int); ValueError says what to give."""
+        """The answer in canonical form (an option letter, or an int); ConfigError says what to give."""
         if self.options:
             letter = str(value).strip().lower().rstrip(")").strip()
             if letter not in self.options:
-                raise ValueError(f"answer with one of {', '.join(map(repr, self.options))}, not {value!r}")
+                raise ConfigError(f"answer with one of {', '.join(map(repr, self.options))}, not {value!r}")
             return letter
         try:
             number = float(str(value).strip())
         except ValueError:
-            raise ValueError(f"answer with a whole number, not {value!r}") from None
+            raise ConfigError(f"answer with a whole number, not {value!r}") from None
         if not number.is_integer():
-            raise ValueError(f"answer with a whole number, not {value!r}")
+            raise ConfigError(f"answer with a whole number, not {value!r}")
         return int(number)
 
 
@@ -73,7 +75,7 @@ class Quiz:
     def _get(self, qid: Any) -> Question:
         key = f"Q{qid}" if isinstance(qid, int) else str(qid).strip().upper()
         if key not in self.questions:
-            raise KeyError(f"no question {qid!r}; the questions are {', '.join(self.questions)}")
+            raise UnknownQuestion(f"no question {qid!r}; the questions are {', '.join(self.questions)}")
         return self.questions[key]
 
     def truth(self, qid: Any) -> Any:
@@ -83,7 +85,7 @@ class Quiz:
             try:
                 self._truth[q.id] = q.parse(q.truth())
             except ValueError as e:  # the recipe's outcome is none of the options: the stack changed
-                raise RuntimeError(f"{q.id}'s recipe gave no valid answer ({e}): update the question") from None
+                raise StackError(f"{q.id}'s recipe gave no valid answer ({e}): update the question") from None
         return self._truth[q.id]
 
     def grade(self, qid: Any, value: Any) -> tuple[bool | None, str]:

@@ -13,6 +13,7 @@ its own SQLite file, in a private folder. Faults sit in front of each service.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import os
@@ -81,6 +82,17 @@ def start(seed: int | None = None, clock: str | Clock = "real", data_dir: str | 
         return _current
 
 
+def _running(method):
+    """Refuse to run ``method`` on a stopped stack: its servers, clients and databases are closed."""
+
+    @functools.wraps(method)
+    def guarded(self: "Stack", *args: Any, **kwargs: Any) -> Any:
+        self._check_running()
+        return method(self, *args, **kwargs)
+
+    return guarded
+
+
 class Stack:
     """A running MarTech stack. Use :func:`start` to make one."""
 
@@ -132,15 +144,14 @@ class Stack:
         self.notifier = notifier.Notifier(urls["notifier"], self.keys["notifier"], faults=self.faults)
 
         dispatcher_store = self._store("dispatcher", dispatcher_mod.SCHEMA)
-        existing = dispatcher_store.one("SELECT secret FROM subscriptions WHERE id='sub_integration'")
-        self.secret = existing["secret"] if existing else generate_secret(rng)
+        existing = dispatcher_mod.secret_of(dispatcher_store, "sub_integration")
+        self.secret = existing or generate_secret(rng)
         ids_seed = seed
         if existing and seed is not None:
             # Same data folder as a previous run: a seeded restart would draw the event, order and
             # subscription ids that run drew (UNIQUE constraint failed); count what it made into the seed.
-            made = dispatcher_store.one("SELECT (SELECT count(*) FROM messages) AS m, "
-                                        "(SELECT count(*) FROM subscriptions) AS s")
-            ids_seed = f"{seed}:{made['m']}:{made['s']}"  # type: ignore[assignment]
+            messages, subscriptions = dispatcher_mod.made(dispatcher_store)
+            ids_seed = f"{seed}:{messages}:{subscriptions}"  # type: ignore[assignment]
 
         self.receiver = receiver_mod.Receiver(
             self._store("receiver", receiver_mod.SCHEMA), self.clock, [self.secret],
@@ -155,28 +166,25 @@ class Stack:
             on_alert=lambda channel, text: self.notifier.post(channel, text))
         endpoint = urls["receiver"] + "/webhooks"
         if existing:  # same data folder as before: the receiver has a new port
-            dispatcher_store.execute("UPDATE subscriptions SET url=? WHERE id='sub_integration'", (endpoint,))
+            self.dispatcher.move_subscription("sub_integration", endpoint)
         else:
             self.dispatcher.subscribe(endpoint, secret=self.secret, name="integration", sub_id="sub_integration")
 
-        sources_store = self._store("sources", sources_mod.SCHEMA)
+        self.sources = sources_mod.Sources(self._store("sources", sources_mod.SCHEMA), self.clock,
+                                           self.dispatcher.send_many, seed=ids_seed)
         if existing and self.clock.virtual:
             # A new virtual timeline starts at VIRTUAL_EPOCH: carry on from the last moment the previous
             # run recorded, or new events would be older than old ones and order-safe handlers skip them.
             self.clock.advance_to(max(filter(None, (  # type: ignore[attr-defined]
-                sources_store.scalar("SELECT max(created_at) FROM events"),
-                dispatcher_store.scalar("SELECT max(finished_at) FROM attempts"),
-                dispatcher_store.scalar("SELECT max(updated_at) FROM deliveries"),
-                self.receiver.store.scalar("SELECT max(coalesce(processed_at, received_at)) FROM inbox"),
+                self.sources.last_time(), self.dispatcher.last_time(), self.receiver.last_time(),
                 self.clock.now()))))
-        self.sources = sources_mod.Sources(sources_store, self.clock, self.dispatcher.send_many, seed=ids_seed)
         if existing:
-            self._send_unsent(sources_store, dispatcher_store)
+            self._send_unsent()
         urls["inspector"] = self._serve("inspector", inspector.create_app(
             self.dispatcher, self.sources, self.keys["inspector"]))
         self.urls = {name: urls[name] for name in self.SERVICES}
 
-    def _send_unsent(self, sources_store: Store, dispatcher_store: Store) -> None:
+    def _send_unsent(self) -> None:
         """Hand the dispatcher what the sources recorded but never handed over (the outbox).
 
         ``fire()`` commits the event to the sources' database, then gives it to the dispatcher,
@@ -184,10 +192,7 @@ class Stack:
         that happened but was never sent. The sources' ``events`` table is the outbox, so a
         restart on the same data folder sends what is missing, oldest first.
         """
-        sent = {r["id"] for r in dispatcher_store.all("SELECT id FROM messages")}
-        unsent = [(e["id"], e["type"], e["body"])
-                  for e in sources_store.all("SELECT id, type, body FROM events ORDER BY created_at, rowid")
-                  if e["id"] not in sent]
+        unsent = self.sources.unsent(self.dispatcher.sent_ids())
         for msg_id, event_type, _ in unsent:
             log.info("sending %s (%s), recorded before a stop but never sent", msg_id, event_type)
         if unsent:
@@ -195,15 +200,16 @@ class Stack:
 
     # -- the face -------------------------------------------------------------
 
+    @_running
     def fire(self, event_type: str, **fields: Any) -> str:
         """Make something happen at a source (a signup, an order...); returns the event id.
 
         Fields you do not give are generated (seeded). The event goes out as a
         signed webhook to every matching subscription.
         """
-        self._check_running()
         return self.sources.fire(event_type, **fields)
 
+    @_running
     def fire_many(self, event_type: str, count: int, **fields: Any) -> list[str]:
         """A bulk import: ``count`` events of one type at once (a CSV of signups, a shop's order sync).
 
@@ -212,9 +218,9 @@ class Stack:
         The webhooks still go out one event per request, so the receiver meets the burst a
         real import makes. ``fields`` apply to every event. Returns the ids, in order.
         """
-        self._check_running()
         return self.sources.fire_many(event_type, count, **fields)
 
+    @_running
     def subscribe(self, url: str, *, types: str | list[str] = "*", secret: str | None = None,
                   name: str | None = None) -> dict:
         """Send events (all, or only ``types``) to another endpoint too; returns the subscription."""
@@ -225,6 +231,7 @@ class Stack:
         """The queues that run (a paused one is left alone: its backlog waits for resume())."""
         return [q for q in (self.dispatcher.queue, self.receiver.queue) if not q.paused]
 
+    @_running
     def wait(self, timeout: float | None = None) -> "Stack":
         """Block until every event is delivered and processed downstream (all queues idle).
 
@@ -232,7 +239,6 @@ class Stack:
         clock to each due time, so retries hours apart complete at once.
         ``timeout`` is in real seconds (default 60).
         """
-        self._check_running()
         self._wait(60.0 if timeout is None else timeout)
         return self
 
@@ -247,11 +253,13 @@ class Stack:
             else:
                 time.sleep(0.002)
 
+    @_running
     def advance(self, seconds: float) -> "Stack":
         """Virtual clock only: run everything due in the next ``seconds``, then stop there."""
-        self._check_running()
         if not self.clock.virtual:
             raise StackError("advance() moves a virtual clock; start with clock='virtual'")
+        if seconds < 0:
+            raise ConfigError(f"a clock cannot go backwards (advance by {seconds} s): pass 0 or more seconds")
         until = self.clock.now() + seconds
         while True:
             due = [d for d in (q.next_due() for q in self._queues) if d is not None and d <= until]
@@ -271,10 +279,12 @@ class Stack:
 
     # -- what happened ---------------------------------------------------------
 
+    @_running
     def deliveries(self) -> pd.DataFrame:
         """One row per delivery attempt: times, status, error, latency, outcome."""
         return self.dispatcher.attempts()
 
+    @_running
     def events(self) -> pd.DataFrame:
         """One row per fired event, with where its delivery stands and when handlers finished."""
         ev = self.sources.events()
@@ -284,15 +294,18 @@ class Stack:
         return df.merge(monitor.lag(ev, self.receiver.inbox())[["id", "processed_at", "lag_s"]], on="id",
                         how="left")
 
+    @_running
     def dead_letters(self) -> pd.DataFrame:
         """Deliveries that will not be retried any more: retries ran out, refused or disabled."""
         df = self.dispatcher.deliveries()
         return df[df["status"].isin(["dead", "failed", "disabled"])].reset_index(drop=True)
 
+    @_running
     def replay(self, event_id: str, subscription: str | None = None) -> int:
         """Send one event again, with the same id (a deduplicating receiver ignores a repeat)."""
         return self.dispatcher.replay(event_id, subscription)
 
+    @_running
     def recover(self, since: Any, until: Any = None) -> list[str]:
         """Send again every failed or dead delivery of events created in ``[since, until)``.
 
@@ -300,15 +313,18 @@ class Stack:
         """
         return self.dispatcher.recover(_seconds(since), None if until is None else _seconds(until))
 
+    @_running
     def stats(self) -> pd.DataFrame:
         """Latency percentiles and error rate per subscription."""
         return monitor.latency_stats(self.deliveries())
 
+    @_running
     def reconcile(self) -> pd.DataFrame:
         """Discrepancies between the sources' truth and the CRM / email platform (empty: all agree)."""
         return monitor.reconcile(self.sources.contacts(), self.sources.orders(), self.crm.contacts(),
                                  self.crm.orders(), self.email.subscribers())
 
+    @_running
     def warning_signs(self, thresholds: monitor.Thresholds = monitor.Thresholds()) -> pd.DataFrame:
         """Delays, frequent errors and inconsistent data, measured against thresholds."""
         lags = monitor.lag(self.sources.events(), self.receiver.inbox())
@@ -317,6 +333,7 @@ class Stack:
 
     # -- the interactive layer ---------------------------------------------------
 
+    @_running
     def panel(self, refresh: float = 1.0) -> "Panel":
         """A control panel (ipywidgets): fire buttons, fault controls, live counters and log.
 
@@ -324,11 +341,11 @@ class Stack:
         """
         from .widgets import Panel  # ipywidgets is only needed here
 
-        self._check_running()
         panel = Panel(self, refresh=refresh)
         self._panels.append(panel)
         return panel
 
+    @_running
     def inspector_link(self) -> str:
         """The inspector page's address, as the browser showing this notebook can reach it.
 

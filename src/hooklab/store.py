@@ -14,6 +14,8 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
+from .errors import StackError
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -46,7 +48,8 @@ class Store:
     @property
     def conn(self) -> sqlite3.Connection:
         if self._conn is None:
-            raise RuntimeError(f"the database {self.path} is closed (was the stack stopped?)")
+            raise StackError(f"the database {Path(self.path).name} is closed: its stack is stopped; "
+                             "start a new one with hooklab.start()")
         return self._conn
 
     def execute(self, sql: str, params: Iterable[Any] | dict = ()) -> sqlite3.Cursor:
@@ -100,9 +103,9 @@ class _Transaction:
 
     def __enter__(self) -> Store:
         self.store._lock.acquire()
-        # Nested use joins the outer transaction instead of failing on BEGIN.
-        self.outer = not self.store.conn.in_transaction
-        try:
+        try:  # a closed store raises here too: the lock must not stay taken
+            # Nested use joins the outer transaction instead of failing on BEGIN.
+            self.outer = not self.store.conn.in_transaction
             if self.outer:
                 self.store.conn.execute("BEGIN IMMEDIATE")
         except BaseException:

@@ -32,6 +32,8 @@ from typing import Any
 
 import nbformat
 
+from ..errors import LabError
+
 __all__ = ["generate", "main", "execute", "run", "LabError", "ROOT", "DEFAULT_HINT"]
 
 BEGIN, END, HINT = "### BEGIN SOLUTION", "### END SOLUTION", "### HINT:"
@@ -50,10 +52,6 @@ def _find_root() -> Path:
 
 
 ROOT = _find_root()
-
-
-class LabError(ValueError):
-    """A solution notebook's markers or metadata are malformed; the message names notebook and cell."""
 
 
 def meta(cell: Any, key: str) -> Any:

@@ -16,6 +16,7 @@ from typing import Any
 
 import nbformat
 
+from ..errors import HooklabError
 from .labs import kernel_manager_class, meta
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -72,7 +73,7 @@ def run(notebook: Path, result: Path, pid_file: Path, cell_timeout: float, outpu
     limit = output_mb * 2**20
     state: dict[str, Any] = {"index": None, "started": 0.0, "bytes": 0, "timed_out": set()}
 
-    class TooMuchOutput(Exception):
+    class TooMuchOutput(HooklabError):  # control flow of this run only, never seen outside it
         pass
 
     class Client(NotebookClient):

@@ -31,7 +31,7 @@ from ..wire import Sessions, error_kind
 from .queue import JobQueue
 from .retry import DEFAULT_SCHEDULE, classify, next_delay, parse_retry_after
 
-__all__ = ["Dispatcher", "SCHEMA"]
+__all__ = ["Dispatcher", "SCHEMA", "secret_of", "made"]
 
 log = logging.getLogger("hooklab.dispatcher")
 
@@ -64,6 +64,20 @@ _HALF_MS = 0.0005
 
 #: Delivery states. ``failed``: refused for good (4xx); ``dead``: retries ran out.
 FINAL = ("delivered", "failed", "dead", "disabled")
+
+
+# A stack restarted on the same data folder reads these before its Dispatcher exists: the
+# secret goes to the receiver, and the counts into the seed the new Dispatcher draws ids from.
+
+def secret_of(store: Store, sub_id: str) -> str | None:
+    """The signing secret of subscription ``sub_id`` in ``store``, or None if there is none."""
+    return store.scalar("SELECT secret FROM subscriptions WHERE id=?", (sub_id,))
+
+
+def made(store: Store) -> tuple[int, int]:
+    """How many messages and subscriptions ``store`` holds: what earlier runs made."""
+    row = store.one("SELECT (SELECT count(*) FROM messages) AS m, (SELECT count(*) FROM subscriptions) AS s")
+    return row["m"], row["s"]
 
 
 class Dispatcher:
@@ -138,6 +152,12 @@ class Dispatcher:
         cur = self.store.execute("UPDATE subscriptions SET enabled=?, disabled_reason=? WHERE id=?",
                                  (int(enabled), None if enabled else reason, sub_id))
         if cur.rowcount == 0:
+            raise ConfigError(f"no subscription {sub_id!r}")
+
+    def move_subscription(self, sub_id: str, url: str) -> None:
+        """Point a subscription at a new URL (its endpoint moved); pending deliveries go there."""
+        self.check_url(url)
+        if self.store.execute("UPDATE subscriptions SET url=? WHERE id=?", (url, sub_id)).rowcount == 0:
             raise ConfigError(f"no subscription {sub_id!r}")
 
     def subscription(self, sub_id: str) -> dict | None:
@@ -334,6 +354,15 @@ class Dispatcher:
         df = to_frame(self.attempt_rows(), self._ATTEMPT_COLUMNS, ("scheduled_at", "sent_at", "finished_at"))
         df["status_code"] = df["status_code"].astype("Int64")
         return df
+
+    def sent_ids(self) -> set[str]:
+        """The id of every message handed to this dispatcher."""
+        return {r["id"] for r in self.store.all("SELECT id FROM messages")}
+
+    def last_time(self) -> float | None:
+        """The latest moment an attempt finished or a delivery changed, or None if nothing was sent."""
+        return self.store.scalar("SELECT max(t) FROM (SELECT max(finished_at) AS t FROM attempts "
+                                 "UNION ALL SELECT max(updated_at) FROM deliveries)")
 
     def status_counts(self) -> dict[str, int]:
         """How many deliveries stand in each state (pending, retrying, delivered, failed, dead, disabled)."""

@@ -17,7 +17,7 @@ from flask import Flask, jsonify, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from ..errors import ConfigError, HooklabError
+from ..errors import ApiError, ConfigError, ServiceError, StackError
 from ..faults import OBSERVER_HEADER, Faults
 from ..store import to_frame
 from ..wire import Sessions, error_kind
@@ -31,16 +31,6 @@ log = logging.getLogger("hooklab.services")
 MAX_BODY = 1024 * 1024
 #: Items per call of a batch endpoint (HubSpot's batch upsert takes 100 too).
 BATCH_LIMIT = 100
-
-
-class ApiError(Exception):
-    """An error a client caused; becomes ``{"error": ..., "hint": ...}`` with ``status``."""
-
-    def __init__(self, status: int, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.hint = hint
 
 
 def error_body(message: str, hint: str | None = None) -> dict[str, str]:
@@ -147,18 +137,6 @@ def form_to_dict(form: MultiDict) -> dict:
     return out
 
 
-class ServiceError(HooklabError):
-    """A service answered with an error (or could not be reached).
-
-    ``status`` is the HTTP status, or ``None`` when no answer came back.
-    """
-
-    def __init__(self, service: str, status: int | None, message: str) -> None:
-        super().__init__(f"{service}: {message}" + (f" (HTTP {status})" if status else ""))
-        self.service = service
-        self.status = status
-
-
 class ServiceClient:
     """A small HTTP client for one service's API: base URL, API key, JSON in and out.
 
@@ -168,6 +146,7 @@ class ServiceClient:
     """
 
     service = "service"
+    closed = False
 
     def __init__(self, base_url: str, api_key: str | None = None, timeout: float = 10.0,
                  faults: Faults | None = None) -> None:
@@ -184,6 +163,9 @@ class ServiceClient:
 
         ``kwargs``: ``json``, ``data`` (a form), ``params``, ``headers``, ``timeout``.
         """
+        if self.closed:
+            raise StackError(f"the {self.service} client is closed: its stack is stopped; "
+                             "start a new one with hooklab.start()")
         if method == "GET":  # reads are the observer's: they see through injected faults
             kwargs["headers"] = {OBSERVER_HEADER: "1", **kwargs.get("headers", {})}
         kwargs.setdefault("timeout", self.timeout)
@@ -209,4 +191,5 @@ class ServiceClient:
         return to_frame(self.request("GET", path, params=params)[key], columns, time_columns)
 
     def close(self) -> None:
+        self.closed = True  # before closing: a Session used after close() would quietly reopen
         self._http.close()

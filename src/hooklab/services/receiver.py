@@ -25,14 +25,15 @@ from flask import Flask, jsonify, request
 
 from .. import catalog
 from ..clock import Clock
-from ..errors import ConfigError, EventValidationError, SignatureError
+from ..errors import ConfigError, EventValidationError, SignatureError, StackError
 from ..signing import verify
 from ..store import Store
 from ..delivery.queue import JobQueue
 from ..delivery.retry import next_delay
+from ..monitor import COPY_MARK, event_id
 from .base import BATCH_LIMIT, ApiError, make_app
 
-__all__ = ["Receiver", "SCHEMA", "HANDLER_SCHEDULE", "event_id"]
+__all__ = ["Receiver", "SCHEMA", "HANDLER_SCHEDULE"]
 
 log = logging.getLogger("hooklab.receiver")
 
@@ -60,14 +61,6 @@ Handler = Callable[[dict], Any]
 BatchHandler = Callable[[list[dict]], Any]
 
 _SIGNED = ("webhook-id", "webhook-timestamp", "webhook-signature")
-
-#: With ``dedup`` off every copy of a webhook gets its own inbox row, keyed ``<webhook-id>#<n>``.
-COPY_MARK = "#"
-
-
-def event_id(key: str) -> str:
-    """The webhook-id an inbox key stands for (the key itself unless dedup was off)."""
-    return key.partition(COPY_MARK)[0]
 
 
 class Receiver:
@@ -131,6 +124,8 @@ class Receiver:
             def record_order(event):
                 stack.crm.put_order(event["data"]["order_id"], ...)
         """
+        if self.clock.stopping.is_set():
+            raise StackError("the receiver is stopped with its stack; start a new one with hooklab.start()")
         catalog.get(event_type)  # a typo in the type fails here, with a suggestion
 
         def register(fn: Handler) -> Handler:
@@ -332,6 +327,10 @@ class Receiver:
             "ORDER BY received_at, rowid",
             columns=["id", "type", "status", "attempts", "received_at", "processed_at", "last_error"],
             times=("received_at", "processed_at"))
+
+    def last_time(self) -> float | None:
+        """The latest moment the inbox recorded (a receipt or a finished handler run), or None if empty."""
+        return self.store.scalar("SELECT max(coalesce(processed_at, received_at)) FROM inbox")
 
     def rejections(self) -> pd.DataFrame:
         """Every request to ``/webhooks`` that was refused or was a duplicate, and why.

@@ -50,7 +50,7 @@ class ServiceServer:
         except OSError as e:
             raise StackError(f"the {name} service could not listen on 127.0.0.1:{port}; "
                              "another program holds the port: stop it or start without a fixed port") from e
-        self.port: int = self._server.effective_port
+        self.port: int = int(self._server.effective_port)  # waitress reports it as text (getnameinfo)
         self.url = f"http://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self._server.run, name=f"hooklab-{name}", daemon=True)
         self._thread.start()
