@@ -19,6 +19,7 @@ first use from the id's prefix ("01.2" → ``hooklab.course.lab01``)::
 
 from __future__ import annotations
 
+import ast
 import importlib
 import pkgutil
 import re
@@ -157,6 +158,42 @@ def _stub_hint(e: NotImplementedError, id: str) -> str:
     return m.group(2) + other
 
 
+_STUB_MARK = re.compile(r"NotImplementedError: exercise (\d\d\.\d+): ")
+
+
+def _stub_in(id: str, *texts: str | None) -> NotImplementedError | None:
+    """The stub's NotImplementedError as quoted in a failure's text, or None.
+
+    A stub that runs in a receiver's handler or a thread does not reach :func:`check`;
+    its ``NotImplementedError: exercise NN.M: ...`` comes back as text (an inbox's
+    ``last_error``, shown with :func:`show`). This exercise's stub wins over another's.
+    """
+    hits = [(m, text) for text in texts if text for m in _STUB_MARK.finditer(text)]
+    if not hits:
+        return None
+    m, text = next((h for h in hits if h[0].group(1) == id), hits[0])
+    rest = text[m.end():]
+    quote = text[m.start() - 1] if m.start() and text[m.start() - 1] in "'\"" else None
+    if quote:  # inside a repr: the message ends at the closing quote (or where show() cut it)
+        end = 0
+        while end < len(rest) and rest[end] != quote:
+            end += 2 if rest[end] == "\\" else 1
+        try:
+            message = ast.literal_eval(quote + rest[:end] + quote)
+        except (SyntaxError, ValueError):
+            message = rest[:end]
+    else:  # in a sentence: up to the end of the line, before the failure's own hint
+        message = rest.splitlines()[0].split(". Hint: ")[0] if rest else ""
+    return NotImplementedError(f"exercise {m.group(1)}: {message}")
+
+
+def _not_answered(head: str, e: NotImplementedError, id: str) -> CheckFailed:
+    """The failure of a check whose answer is still the lab's stub."""
+    hint = _stub_hint(e, id)
+    return CheckFailed(f"{head} not answered yet — replace the `raise NotImplementedError(...)` line "
+                       f"with your code. Hint: {hint}", hint=hint)
+
+
 def _learner_frame(tb: Any) -> traceback.FrameSummary | None:
     """The innermost frame of code the learner wrote (not hooklab, not a library)."""
     frames = [f for f in traceback.extract_tb(tb)
@@ -186,11 +223,11 @@ def check(id: str, *answers: Any, **kw: Any) -> None:
     try:
         message = ex.fn(*answers, **kw)
     except CheckFailed as e:
+        if (stub := _stub_in(ex.id, e.got, str(e))) is not None:  # the stub ran where check cannot catch it
+            raise _not_answered(head, stub, ex.id) from None
         raise CheckFailed(f"{head} {e}", e.expected, e.got, e.hint) from None
     except NotImplementedError as e:
-        hint = _stub_hint(e, ex.id)
-        raise CheckFailed(f"{head} not answered yet — replace the `raise NotImplementedError(...)` line "
-                          f"with your code. Hint: {hint}", hint=hint) from None
+        raise _not_answered(head, e, ex.id) from None
     except Exception as e:
         frame = _learner_frame(e.__traceback__)
         what = f"{type(e).__name__}: {show(str(e), 300)[1:-1] if len(str(e)) > 300 else e}"

@@ -58,7 +58,7 @@ def _handler(handle_lead, stack):
     inbox = stack.receiver.inbox()
     failed = inbox[inbox.status != "processed"]
     expect(failed.empty, expected="every lead handled without an error",
-           got=f"{len(failed)} failed: {show(failed.last_error.tolist())}",
+           got=f"{len(failed)} failed: {show(list(dict.fromkeys(failed.last_error)), 300)}",
            hint="call email_platform.upsert_member(...) with the fields of lead_to_member; look at the error")
     for data in fired:
         want = _member(data)

@@ -41,7 +41,7 @@ def _consistent(stack, hint: str) -> None:
     inbox = stack.receiver.inbox()
     failed = inbox[inbox.status != "processed"]
     expect(failed.empty, expected="every delivery handled without an error",
-           got=f"{len(failed)} failed: {show(failed.last_error.tolist())}", hint=hint)
+           got=f"{len(failed)} failed: {show(list(dict.fromkeys(failed.last_error)), 300)}", hint=hint)
     problems = stack.reconcile()
     problems = problems[problems.entity == "order"]
     expect(problems.empty, expected="the CRM's orders to match the shop's, with no duplicates",

@@ -6,8 +6,9 @@ import random
 from collections import Counter
 
 from hooklab import catalog
+from hooklab.monitor import event_id
 
-from .checks import exercise, expect, lab_stack, show
+from .checks import exercise, expect, fail, lab_stack, show
 
 TYPES = ("order.completed", "form.submitted", "cart.abandoned", "newsletter.subscribed")
 
@@ -46,6 +47,13 @@ def _route(route):
     return "every event went to the right channel, and thresholds hold at their exact values"
 
 
+def _handler_errors(stack, ids: list[str]) -> list[str]:
+    """The last error of each of these events whose handler never succeeded (inbox order)."""
+    inbox = stack.receiver.inbox()
+    mine = inbox[inbox.id.map(event_id).isin(ids)]
+    return mine[(mine.status != "processed") & mine.last_error.notna()].last_error.tolist()
+
+
 @exercise("05.2", points=3, title="Post what the rules say")
 def _notify(notify, stack):
     stack = lab_stack(stack, seed=15)
@@ -59,8 +67,13 @@ def _notify(notify, stack):
         stack.receiver.reset_handlers()
     want = Counter(ch for i in ids for ch in _channels(stack.sources.event(i)))
     got = Counter(stack.notifier.messages().channel.iloc[before:])
-    expect(got == want, expected=f"messages per channel {dict(want)}", got=show(dict(got)),
-           hint="for each channel route(event) returns, notifier.post(channel, text)")
+    hint = "for each channel route(event) returns, notifier.post(channel, text)"
+    if got != want and (errors := _handler_errors(stack, ids)):  # the receiver kept the error, not check()
+        fail(expected=f"messages per channel {dict(want)}",
+             got=f"{show(dict(got))}: your handler raised {show(errors[0], 300)} "
+                 f"({len(errors)} of the {len(ids)} events failed)",
+             hint="fix that error (the receiver only logs it in stack.receiver.inbox().last_error); " + hint)
+    expect(got == want, expected=f"messages per channel {dict(want)}", got=show(dict(got)), hint=hint)
     return "the team hears about what matters, and nothing else"
 
 

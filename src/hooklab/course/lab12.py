@@ -76,13 +76,19 @@ def _work(work):
         result = {}
 
         def run():
-            result["n"] = work(jobs, batches.append, size)
-            done.set()
+            try:
+                result["n"] = work(jobs, batches.append, size)
+            except Exception as e:  # raised again below, in check()'s thread
+                result["error"] = e
+            finally:
+                done.set()
 
         threading.Thread(target=run, daemon=True).start()
         if not done.wait(5):
             fail(expected="work() to return after the None that ends the queue",
                  got="it still runs after 5 s", hint="stop the loop when you take None off the queue")
+        if "error" in result:
+            raise result["error"]  # a stub is "not answered yet", any other error the learner's own
         sizes = [len(b) for b in batches]
         want = [size] * (n // size) + ([n % size] if n % size else [])
         expect(sizes == want, expected=f"batches of {want} for {n} events with batch_size {size}",
