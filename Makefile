@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: lab test bench labs clean browser binder-check
+.PHONY: lab test quick bench labs clean browser binder-check
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "hooklab needs Python 3.11 or newer (set PYTHON=...)"'
@@ -25,6 +25,11 @@ lab: $(STAMP)
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# The inner loop while developing: everything but the slow, browser and notebook tests
+# (docs/developing.md). `make test` stays the full run.
+quick: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow and not browser and not notebooks"
 
 # The browser tests drive Debian's Chromium; install it where we may (root with apt-get).
 browser:

@@ -1,17 +1,69 @@
 """Fixtures, and a guard that fails any test leaving a stack, a thread, a socket or a file
-behind, or a thread pinned to fewer cores than the process has."""
+behind, or a thread pinned to fewer cores than the process has.
+
+Tests write nothing into the repository: Hypothesis keeps its caches and the screenshots go
+to a temporary folder (tests/test_clean_tree.py checks both). Notebook items get the
+``notebooks`` marker here; see [tool.pytest.ini_options] for all markers and ``make quick``.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 import psutil
 import pytest
+from hypothesis import configuration as hypothesis_configuration
+from hypothesis import settings
 
 import hooklab
 from hooklab import stack as stack_module
+
+# No example database: the fuzz tests are derandomized (the same examples every run), and a
+# database would be a folder in the repository. Load another profile with --hypothesis-profile.
+settings.register_profile("hooklab", database=None)
+settings.load_profile("hooklab")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.suffix == ".ipynb":  # nbval's cells of notebooks/ and solutions/
+            item.add_marker(pytest.mark.notebooks)
+
+
+_HYPOTHESIS_HOME = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Hypothesis writes caches to ./.hypothesis/, already while collecting: send them to a
+    # temporary folder instead, unless HYPOTHESIS_STORAGE_DIRECTORY says where.
+    if where := os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        home = Path(where)
+    else:
+        home = Path(tempfile.mkdtemp(prefix="hooklab-hypothesis-"))
+        config.add_cleanup(lambda: shutil.rmtree(home, ignore_errors=True))
+    hypothesis_configuration.set_hypothesis_home_dir(home)
+    config.stash[_HYPOTHESIS_HOME] = home
+
+
+@pytest.fixture(scope="session")
+def hypothesis_home(pytestconfig: pytest.Config) -> Path:
+    """Where Hypothesis keeps its caches during this run."""
+    return pytestconfig.stash[_HYPOTHESIS_HOME]
+
+
+@pytest.fixture(scope="session")
+def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Files a person may want to see after the run (screenshots): in $HOOKLAB_ARTIFACTS if set
+    (CI can keep them), else in a temporary folder; never in the repository by default."""
+    where = os.environ.get("HOOKLAB_ARTIFACTS")
+    path = Path(where) if where else tmp_path_factory.mktemp("artifacts")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def _leftovers() -> dict:

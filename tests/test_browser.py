@@ -2,7 +2,7 @@
 
 Chromium comes from Debian (`make test` installs it where it can). Where it cannot be had the
 tests are skipped with the reason, unless HOOKLAB_REQUIRE_BROWSER is set (CI sets it), in which
-case they fail. Screenshots land in artifacts/screenshots/.
+case they fail. Screenshots land in $HOOKLAB_ARTIFACTS/screenshots/ (a temporary folder by default).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path(os.environ.get("HOOKLAB_CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-quic"]
-SHOTS = ROOT / "artifacts" / "screenshots"
+pytestmark = pytest.mark.browser
 
 if not CHROMIUM.exists():
     reason = f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium; or set HOOKLAB_CHROMIUM)"
@@ -38,15 +38,21 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 
 @pytest.fixture(scope="module")
+def shots(artifacts):
+    path = artifacts / "screenshots"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="module")
 def browser():
-    SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
         yield b
         b.close()
 
 
-def test_the_inspector_lists_filters_opens_and_replays(browser):
+def test_the_inspector_lists_filters_opens_and_replays(browser, shots):
     with hooklab.start(seed=3, retries=False) as stack:  # the real clock: a replay is sent by itself
         order = stack.fire("order.completed")
         stack.fire("form.submitted")
@@ -71,12 +77,12 @@ def test_the_inspector_lists_filters_opens_and_replays(browser):
         expect(detail).to_contain_text(order)
         expect(detail).to_contain_text(stack.sources.event(order)["data"]["order_id"])  # the pretty JSON body
         expect(detail).to_contain_text("Response: 202")
-        page.screenshot(path=str(SHOTS / "inspector-detail.png"), full_page=True)
+        page.screenshot(path=str(shots / "inspector-detail.png"), full_page=True)
         page.click("#replay")
         expect(page.locator("#replay-result")).to_contain_text("queued to 1 subscription")
         expect(rows).to_have_count(2, timeout=10_000)  # the new attempt, listed by the page's own refresh
         assert stack.deliveries().query("event_id == @order")["trigger"].tolist() == ["event", "replay"]
-        page.screenshot(path=str(SHOTS / "inspector-replayed.png"), full_page=True)
+        page.screenshot(path=str(shots / "inspector-replayed.png"), full_page=True)
         page.close()
 
 
@@ -119,7 +125,7 @@ def jupyterlab(tmp_path):
         proc.kill()
 
 
-def test_jupyterlab_runs_lesson_00_and_its_panel_fires_events(browser, jupyterlab):
+def test_jupyterlab_runs_lesson_00_and_its_panel_fires_events(browser, jupyterlab, shots):
     base, token = jupyterlab
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{base}/lab/tree/notebooks/00_start_here.ipynb?token={token}")
@@ -146,5 +152,5 @@ def test_jupyterlab_runs_lesson_00_and_its_panel_fires_events(browser, jupyterla
     fire.click()
     expect(log_rows).to_have_count(5, timeout=15_000)
     expect(log_rows.first).to_contain_text("order.completed")
-    page.screenshot(path=str(SHOTS / "jupyterlab-panel.png"), full_page=True)
+    page.screenshot(path=str(shots / "jupyterlab-panel.png"), full_page=True)
     page.close()

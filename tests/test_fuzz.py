@@ -235,6 +235,7 @@ def test_the_documents_cover_every_route_of_the_apps(service_app):
         assert routes == set(_operations(document())), name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 @pytest.mark.parametrize("service, path, method", OPERATIONS, ids=[f"{n}-{m.upper()}-{p}" for n, p, m in OPERATIONS])
 def test_schemathesis_finds_no_server_error_and_only_json_4xx(service_app, service, path, method, mode):
@@ -318,6 +319,7 @@ huge = st.sampled_from([201, 1_001, 10_001, 1024 * 1024 + 1]).map(lambda n: "x" 
 surrogates = st.text(max_size=5).map(lambda s: s + "\ud800")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("service, path, method", BODY_OPERATIONS, ids=[f"{s}-{m.upper()}-{p}" for s, p, m in BODY_OPERATIONS])
 @settings(FAST, max_examples=60)
 @given(data=st.data())

@@ -69,6 +69,7 @@ def test_every_poller_sees_every_event_once_and_only_the_simulations_events_coun
         assert row(m.summary, interval).wasted == (polls.new_events == 0).sum()
 
 
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_tables_and_another_seed_does_not():
     a, b, c = measure(seed=3), measure(seed=3), measure(seed=4)
     pd.testing.assert_frame_equal(a.summary, b.summary)

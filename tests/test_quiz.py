@@ -192,6 +192,7 @@ LOOKUPS = {
 }
 
 
+@pytest.mark.slow
 def test_the_lesson_experiments_lead_to_the_answers_the_quiz_accepts(capsys):
     lesson = nbformat.read(ROOT / "notebooks" / "15_quiz.ipynb", as_version=4)
     setup = next(c for c in lesson.cells if c.cell_type == "code")
@@ -257,6 +258,7 @@ def always_fails(stack, client):
     assert False, "this test never passes"
 
 
+@pytest.mark.slow
 def test_lab15_checks_pass_right_answers(capsys):
     checks.check("15.1", lambda: "c")
     checks.check("15.2", lambda: "d")

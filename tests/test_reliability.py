@@ -15,6 +15,7 @@ import traceback
 from collections import Counter
 from pathlib import Path
 
+import pytest
 
 import hooklab
 from hooklab.delivery.retry import DEFAULT_SCHEDULE
@@ -103,6 +104,7 @@ def assert_applied_exactly_once(stack, ids: list[str]) -> None:
 # -- 1. soak --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_soak_every_fault_and_a_restart_lose_nothing_and_duplicate_nothing(tmp_path):
     """SOAK_EVENTS mixed events through errors, hangs, drops, duplicates, reordering and a restart."""
     started = time.monotonic()
@@ -227,6 +229,7 @@ os._exit(9)  # no stop(), no cleanup: a killed kernel
 """
 
 
+@pytest.mark.slow
 def test_a_killed_process_loses_nothing_and_applies_nothing_twice_on_restart(tmp_path):
     """A process killed mid-delivery (os._exit) leaves a data folder that a new stack finishes."""
     import subprocess
@@ -319,6 +322,7 @@ def _kernel(index: int, started, finished, results) -> None:
         results.put({"index": index, "error": traceback.format_exc()})
 
 
+@pytest.mark.slow
 def test_twenty_stacks_in_twenty_processes_share_nothing():
     """20 kernels on one JupyterHub node: each stack has its own ports, files and data."""
     ctx = multiprocessing.get_context("spawn")

@@ -44,6 +44,7 @@ def test_fifty_signups_reach_crm_and_email_platform(rstack):
     assert rstack.reconcile().empty
 
 
+@pytest.mark.slow
 def test_a_bulk_import_is_the_same_as_a_loop_of_fire_and_goes_out_in_chunks():
     def truth(import_: bool):
         with hooklab.start(seed=3, clock="virtual") as stack:
@@ -80,6 +81,7 @@ def test_a_bulk_import_with_a_bad_field_records_nothing(vstack):
     assert vstack.events().empty and vstack.dispatcher.deliveries().empty
 
 
+@pytest.mark.slow
 def test_thirty_percent_errors_with_retries_lose_nothing_and_duplicate_nothing():
     with hooklab.start(seed=7, clock="virtual") as stack:
         stack.faults.set("receiver", error_rate=0.3)
@@ -97,6 +99,7 @@ def test_thirty_percent_errors_with_retries_lose_nothing_and_duplicate_nothing()
         assert time.monotonic() - started < 30
 
 
+@pytest.mark.slow
 def test_mixed_events_under_errors_and_reordering_end_consistent():
     with hooklab.start(seed=11, clock="virtual") as stack:
         stack.faults.set("receiver", error_rate=0.3, reorder_rate=0.3)
@@ -217,6 +220,7 @@ def test_second_start_stops_the_first():
         second.stop()
 
 
+@pytest.mark.slow
 def test_start_stop_cycles_leak_no_thread_port_or_file():
     proc = psutil.Process()
     threads, fds = threading.active_count(), proc.num_fds()

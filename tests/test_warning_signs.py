@@ -158,11 +158,13 @@ def _any_error_is_flaky(stack):
     (_any_error_is_flaky, "it was 'outage'"),
     (lambda stack: "slow crm", "one of"),
 ])
+@pytest.mark.slow
 def test_13_4_rejects_a_guess_and_a_diagnosis_that_ignores_the_status(wrong, says):
     with pytest.raises(checks.CheckFailed, match=says):
         checks.check("13.4", wrong)
 
 
+@pytest.mark.slow
 def test_13_4_passes_the_right_diagnosis_and_leaves_the_learners_stack_running(vstack, capsys):
     checks.check("13.4", diagnose)
     assert "8 hidden incidents" in capsys.readouterr().out
