@@ -13,16 +13,17 @@ from typing import Any
 
 import pandas as pd
 import requests
-from flask import Flask, jsonify, request
+from flask import Flask, current_app, jsonify, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from ..errors import ApiError, ConfigError, ServiceError, StackError
 from ..faults import OBSERVER_HEADER, Faults
-from ..store import to_frame
+from ..clock import Clock
+from ..store import Store, to_frame
 from ..wire import Sessions, error_kind
 
-__all__ = ["ApiError", "error_body", "make_app", "read_body", "form_to_dict", "MAX_BODY", "BATCH_LIMIT",
+__all__ = ["ApiError", "error_body", "make_app", "get_store", "now", "read_body", "form_to_dict", "MAX_BODY", "BATCH_LIMIT",
            "ServiceClient", "ServiceError"]
 
 log = logging.getLogger("hooklab.services")
@@ -42,13 +43,17 @@ def _error(status: int, message: str, hint: str | None = None):
     return jsonify(error_body(message, hint)), status
 
 
-def make_app(name: str, api_key: str | None = None, public: tuple[str, ...] = ()) -> Flask:
+def make_app(name: str, api_key: str | None = None, public: tuple[str, ...] = (), *,
+             store: Store | None = None, clock: Clock | None = None) -> Flask:
     """A Flask app with the house rules: JSON errors, 1 MB bodies, optional API key.
 
     With ``api_key`` every path except those starting with a prefix in
     ``public`` needs ``Authorization: Bearer <key>`` (or ``X-API-Key: <key>``).
+    ``store`` and ``clock`` bind the app to its data: routes reach them through
+    :func:`get_store` and :func:`now`, as the Flask tutorial's reach ``get_db()``.
     """
     app = Flask(f"hooklab.{name}")
+    app.extensions["hooklab"] = {"store": store, "clock": clock}
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY, JSON_SORT_KEYS=False)
     app.json.ensure_ascii = False  # "São João" stays readable on the wire and in logs
     app.json.sort_keys = False
@@ -92,6 +97,16 @@ def make_app(name: str, api_key: str | None = None, public: tuple[str, ...] = ()
         return _error(500, f"{name} failed: {type(e).__name__}: {e}")
 
     return app
+
+
+def get_store() -> Store:
+    """The store of the app handling the current request."""
+    return current_app.extensions["hooklab"]["store"]
+
+
+def now() -> float:
+    """The current request's time, on its app's clock (real or virtual)."""
+    return current_app.extensions["hooklab"]["clock"].now()
 
 
 def read_body(allow_form: bool = False) -> dict:

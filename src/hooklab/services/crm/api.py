@@ -1,17 +1,17 @@
 """The CRM's HTTP API: a Blueprint whose routes read the request, call :mod:`.domain`, answer JSON.
 
 As in the Flask tutorial (``flaskr``), the app factory binds the app to its store and
-registers the blueprint; a route finds the store with :func:`_store`, as ``flaskr``'s
+registers the blueprint; a route finds the store with :func:`~hooklab.services.base.get_store`, as ``flaskr``'s
 do with ``get_db()``.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, jsonify
+from flask import Blueprint, Flask, jsonify
 
 from ...clock import Clock
 from ...store import Store
-from ..base import ApiError, make_app
+from ..base import ApiError, get_store, make_app, now
 from ..inputs import apply_batch, check_fields, clean_email, read_object
 from ..openapi import crm_document
 from . import domain
@@ -24,20 +24,13 @@ bp = Blueprint("crm", __name__, url_prefix="/api")
 def create_app(store: Store, api_key: str, clock: Clock) -> Flask:
     """The CRM's Flask app, bound to ``store``; every ``/api`` route needs ``api_key``."""
     domain.init_store(store)
-    app = make_app("crm", api_key=api_key, public=("/health", "/openapi.json"))
-    app.extensions["hooklab"] = {"store": store, "clock": clock}
+    app = make_app("crm", api_key=api_key, public=("/health", "/openapi.json"), store=store, clock=clock)
     app.register_blueprint(bp)
     app.add_url_rule("/health", "health", lambda: {"ok": True, "service": "crm"})
     app.add_url_rule("/openapi.json", "openapi", lambda: jsonify(crm_document()))  # public: the API's own docs
     return app
 
 
-def _store() -> Store:
-    return current_app.extensions["hooklab"]["store"]
-
-
-def _now() -> float:
-    return current_app.extensions["hooklab"]["clock"].now()
 
 
 def _without(body: dict, key: str) -> dict:
@@ -48,12 +41,12 @@ def _without(body: dict, key: str) -> dict:
 
 @bp.get("/contacts")
 def list_contacts():
-    return {"contacts": domain.contacts(_store())}
+    return {"contacts": domain.contacts(get_store())}
 
 
 @bp.get("/contacts/<email>")
 def get_contact(email: str):
-    return domain.get_contact(_store(), clean_email(email))
+    return domain.get_contact(get_store(), clean_email(email))
 
 
 @bp.put("/contacts/<email>")
@@ -64,23 +57,23 @@ def put_contact(email: str):
     if "email" in body and clean_email(body["email"]) != email:
         raise ApiError(400, f"email {body['email']!r} in the body does not match {email} in the path",
                        "leave email out of the body; the path names the contact")
-    created, notes = domain.upsert_contact(_store(), email, _without(body, "email"), _now())
-    answer = {"created": created, "contact": domain.find_contact(_store(), email), "notes": notes}
+    created, notes = domain.upsert_contact(get_store(), email, _without(body, "email"), now())
+    answer = {"created": created, "contact": domain.find_contact(get_store(), email), "notes": notes}
     return jsonify(answer), 201 if created else 200
 
 
 @bp.post("/contacts/batch")
 def batch_contacts():
     """Upsert up to BATCH_LIMIT contacts in one call, all or none (like HubSpot's batch upsert)."""
-    now = _now()
+    at = now()
 
     def apply(item: dict) -> dict:
         check_fields(item, ("email", *domain.CONTACT_FIELDS))
         email = clean_email(item["email"])
-        created, notes = domain.upsert_contact(_store(), email, _without(item, "email"), now)
+        created, notes = domain.upsert_contact(get_store(), email, _without(item, "email"), at)
         return {"email": email, "created": created, "notes": notes}
 
-    return jsonify(results=apply_batch(_store(), "contacts", "contact", "email", apply))
+    return jsonify(results=apply_batch(get_store(), "contacts", "contact", "email", apply))
 
 
 # -- orders -----------------------------------------------------------------------------------
@@ -89,7 +82,7 @@ def batch_contacts():
 def post_order():
     body = read_object()
     check_fields(body, ("order_id", *domain.ORDER_FIELDS), required=("order_id", "email", "total", "currency"))
-    order = domain.add_order(_store(), body["order_id"], _without(body, "order_id"), _now())
+    order = domain.add_order(get_store(), body["order_id"], _without(body, "order_id"), now())
     return jsonify({"created": True, "order": order}), 201
 
 
@@ -100,18 +93,18 @@ def put_order(order_id: str):
     check_fields(body, ("order_id", *domain.ORDER_FIELDS))
     if "order_id" in body and domain.order_key(body["order_id"]) != order_id:
         raise ApiError(400, f"order_id {body['order_id']!r} in the body does not match {order_id!r} in the path")
-    created, orders = domain.put_order(_store(), order_id, _without(body, "order_id"), _now())
+    created, orders = domain.put_order(get_store(), order_id, _without(body, "order_id"), now())
     return jsonify({"created": created, "orders": orders}), 201 if created else 200
 
 
 @bp.get("/orders")
 def list_orders():
-    return {"orders": domain.orders(_store())}
+    return {"orders": domain.orders(get_store())}
 
 
 @bp.get("/orders/<order_id>")
 def get_order(order_id: str):
-    return {"order_id": order_id, "orders": domain.get_order(_store(), order_id)}
+    return {"order_id": order_id, "orders": domain.get_order(get_store(), order_id)}
 
 
 # -- the timeline -----------------------------------------------------------------------------
@@ -119,28 +112,28 @@ def get_order(order_id: str):
 @bp.post("/contacts/<email>/timeline")
 def post_timeline(email: str):
     email = clean_email(email)
-    created, entry = domain.add_timeline(_store(), email, read_object(), _now())
+    created, entry = domain.add_timeline(get_store(), email, read_object(), now())
     return jsonify({"created": created, "entry": entry}), 201 if created else 200
 
 
 @bp.post("/timeline/batch")
 def batch_timeline():
     """Add up to BATCH_LIMIT timeline entries (each with its contact's email) in one call, all or none."""
-    now = _now()
+    at = now()
 
     def apply(item: dict) -> dict:
         email = clean_email(item["email"])
-        created, _ = domain.add_timeline(_store(), email, _without(item, "email"), now)
+        created, _ = domain.add_timeline(get_store(), email, _without(item, "email"), at)
         return {"email": email, "event_id": item.get("event_id"), "created": created}
 
-    return jsonify(results=apply_batch(_store(), "entries", "entry", "email", apply))
+    return jsonify(results=apply_batch(get_store(), "entries", "entry", "email", apply))
 
 
 @bp.get("/contacts/<email>/timeline")
 def contact_timeline(email: str):
-    return {"timeline": domain.timeline(_store(), clean_email(email))}
+    return {"timeline": domain.timeline(get_store(), clean_email(email))}
 
 
 @bp.get("/timeline")
 def all_timeline():
-    return {"timeline": domain.timeline(_store())}
+    return {"timeline": domain.timeline(get_store())}

@@ -7,11 +7,11 @@ to its store and registers the blueprint.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, jsonify, request
+from flask import Blueprint, Flask, jsonify, request
 
 from ...clock import Clock
 from ...store import Store
-from ..base import ApiError, make_app
+from ..base import ApiError, get_store, make_app, now
 from ..inputs import apply_batch, brief, check_fields, clean_email, get_str, read_object
 from ..openapi import email_document
 from . import domain
@@ -24,20 +24,13 @@ bp = Blueprint("email", __name__, url_prefix="/api")
 def create_app(store: Store, api_key: str, clock: Clock) -> Flask:
     """The email platform's Flask app, bound to ``store``; ``/api`` routes need ``api_key``."""
     domain.init_store(store, clock.now())
-    app = make_app("email", api_key=api_key, public=("/health", "/openapi.json"))
-    app.extensions["hooklab"] = {"store": store, "clock": clock}
+    app = make_app("email", api_key=api_key, public=("/health", "/openapi.json"), store=store, clock=clock)
     app.register_blueprint(bp)
     app.add_url_rule("/health", "health", lambda: {"ok": True, "service": "email"})
     app.add_url_rule("/openapi.json", "openapi", lambda: jsonify(email_document()))  # public: the API's own docs
     return app
 
 
-def _store() -> Store:
-    return current_app.extensions["hooklab"]["store"]
-
-
-def _now() -> float:
-    return current_app.extensions["hooklab"]["clock"].now()
 
 
 def _member_body(allowed: tuple[str, ...]) -> tuple[dict, dict]:
@@ -69,71 +62,71 @@ def _tag_changes(body: dict) -> dict[str, bool]:
 
 @bp.get("/lists")
 def list_lists():
-    return {"lists": domain.lists(_store())}
+    return {"lists": domain.lists(get_store())}
 
 
 @bp.post("/lists")
 def create_list():
     body = read_object(allow_form=True)
     check_fields(body, ("id", "name"), required=("id", "name"))
-    return jsonify({"list": domain.create_list(_store(), body["id"], body["name"], _now())}), 201
+    return jsonify({"list": domain.create_list(get_store(), body["id"], body["name"], now())}), 201
 
 
 # -- members ----------------------------------------------------------------------------------
 
 @bp.get("/members")
 def all_members():
-    return {"members": domain.members(_store(), request.args.get("list_id") or None, request.args.get("status"))}
+    return {"members": domain.members(get_store(), request.args.get("list_id") or None, request.args.get("status"))}
 
 
 @bp.get("/lists/<list_id>/members")
 def list_members(list_id: str):
-    domain.check_list(_store(), list_id)
-    return {"members": domain.members(_store(), list_id, request.args.get("status"))}
+    domain.check_list(get_store(), list_id)
+    return {"members": domain.members(get_store(), list_id, request.args.get("status"))}
 
 
 @bp.get("/lists/<list_id>/members/<who>")
 def get_member(list_id: str, who: str):
-    domain.check_list(_store(), list_id)
-    return domain.get_member(_store(), list_id, domain.resolve(_store(), who))
+    domain.check_list(get_store(), list_id)
+    return domain.get_member(get_store(), list_id, domain.resolve(get_store(), who))
 
 
 @bp.put("/lists/<list_id>/members/<who>")
 def put_member(list_id: str, who: str):
-    domain.check_list(_store(), list_id)
+    domain.check_list(get_store(), list_id)
     body, fields = _member_body(("email_address", *domain.MEMBER_FIELDS))
-    email = domain.resolve(_store(), who, body.get("email_address"))
-    created = domain.upsert_member(_store(), list_id, email, fields, _now())
-    return jsonify({"created": created, "member": domain.find_member(_store(), list_id, email)}), \
+    email = domain.resolve(get_store(), who, body.get("email_address"))
+    created = domain.upsert_member(get_store(), list_id, email, fields, now())
+    return jsonify({"created": created, "member": domain.find_member(get_store(), list_id, email)}), \
         201 if created else 200
 
 
 @bp.post("/lists/<list_id>/members/batch")
 def batch_members(list_id: str):
     """Add or update up to BATCH_LIMIT members in one call, all or none (Mailchimp batches list members too)."""
-    domain.check_list(_store(), list_id)
-    now = _now()
+    domain.check_list(get_store(), list_id)
+    at = now()
 
     def apply(item: dict) -> dict:
         check_fields(item, ("email_address", *domain.MEMBER_FIELDS))
         email = clean_email(item["email_address"], "email_address")
         fields = {k: v for k, v in item.items() if k != "email_address"}
-        return {"email_address": email, "created": domain.upsert_member(_store(), list_id, email, fields, now)}
+        return {"email_address": email, "created": domain.upsert_member(get_store(), list_id, email, fields, at)}
 
-    return jsonify(results=apply_batch(_store(), "members", "member", "email_address", apply))
+    return jsonify(results=apply_batch(get_store(), "members", "member", "email_address", apply))
 
 
 @bp.patch("/lists/<list_id>/members/<who>")
 def patch_member(list_id: str, who: str):
-    domain.check_list(_store(), list_id)
+    domain.check_list(get_store(), list_id)
     body, fields = _member_body(("email_address", "status", "merge_fields", "tags"))
-    email = domain.resolve(_store(), who, body.get("email_address"))
-    return {"created": False, "member": domain.update_member(_store(), list_id, email, fields, _now())}
+    email = domain.resolve(get_store(), who, body.get("email_address"))
+    return {"created": False, "member": domain.update_member(get_store(), list_id, email, fields, now())}
 
 
 @bp.post("/lists/<list_id>/members/<who>/tags")
 def post_tags(list_id: str, who: str):
-    domain.check_list(_store(), list_id)
+    domain.check_list(get_store(), list_id)
     changes = _tag_changes(read_object(allow_form=True))
-    domain.tag_member(_store(), list_id, domain.resolve(_store(), who), changes, _now())
+    domain.tag_member(get_store(), list_id, domain.resolve(get_store(), who), changes, now())
     return "", 204
