@@ -55,6 +55,9 @@ class FaultPolicy:
         # Asked on every request that reaches a service: compute it once.
         object.__setattr__(self, "active", any(getattr(self, f.name) != f.default for f in fields(self)))
 
+    def __repr__(self) -> str:  # only what is set: a notebook shows FaultPolicy(latency_ms=25.0), not 12 fields
+        return f"FaultPolicy({', '.join(f'{k}={v!r}' for k, v in self.describe().items())})"
+
     def describe(self) -> dict:
         """The settings that differ from no fault at all."""
         return {f.name: getattr(self, f.name) for f in fields(self)
