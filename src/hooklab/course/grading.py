@@ -1,7 +1,11 @@
 """Grade a class's labs: ``hooklab grade SUBMISSIONS --out grades.csv [--feedback DIR]``.
 
-``SUBMISSIONS/<student>/<lab>.ipynb``, where ``<lab>`` is the lab's file name
-(``01_lab_polling.ipynb``). Each submission is graded by the *original* solution
+``SUBMISSIONS`` holds, mixed as they come (see ``intake.collect``): per-student folders
+``<student>/<lab>.ipynb``, where ``<lab>`` is the lab's file name (``01_lab_polling.ipynb``);
+flat files ``<student>_<lab>.ipynb``; and LMS exports, a Canvas or Moodle ``.zip`` at the top.
+Download suffixes (``(1)``, ``-1``, ``Copy of``, `` copy``) are removed and the newest of two
+copies kept. Every file not graded as handed in is listed, with the reason, in
+``<out stem>-intake.csv`` next to the grades. Each submission is graded by the *original* solution
 notebook with the student's answer cells put in (matched by their
 ``hooklab.answer`` id, else by cell id; a deleted answer becomes the stub), so an
 edited or deleted check cell changes nothing.
@@ -37,6 +41,7 @@ import nbformat
 import pandas as pd
 
 from . import checks
+from .intake import collect
 from .labs import ROOT, generate, meta
 
 __all__ = ["grade", "build", "exercises", "Lab"]
@@ -275,10 +280,11 @@ def _run_all(pending: deque[_Job], timeout: float, cell_timeout: float, jobs: in
 def grade(submissions_dir: str | Path, out_csv: str | Path, feedback_dir: str | Path | None = None,
           timeout: float = 120, jobs: int = 1, *, solutions_dir: str | Path | None = None,
           cell_timeout: float | None = None, progress: bool = True) -> pd.DataFrame:
-    """Grade every ``<student>/<lab>.ipynb`` in ``submissions_dir``; write the CSV (and feedback); return it.
+    """Grade every submission in ``submissions_dir``; write the CSV, the intake CSV (and feedback); return it.
 
     One row per student and lab (a student missing a lab that others handed in gets a
-    "missing file" row). ``timeout`` is the wall-clock limit per submission in seconds;
+    "missing file" row); every file not graded as handed in is a row of ``<out stem>-intake.csv``
+    (also in ``df.attrs["intake"]``). ``timeout`` is the wall-clock limit per submission in seconds;
     ``cell_timeout`` (default: half of it) interrupts one long cell and grades the rest;
     ``jobs`` submissions run in parallel::
 
@@ -290,23 +296,25 @@ def grade(submissions_dir: str | Path, out_csv: str | Path, feedback_dir: str | 
     if not submissions.is_dir():
         raise FileNotFoundError(f"{submissions} is not a folder of <student>/<lab>.ipynb")
     known = {p.name: p for p in sorted(solutions.glob("*.ipynb"))}
-    students = sorted(d for d in submissions.iterdir() if d.is_dir() and not d.name.startswith("."))
-    handed_in = {d.name: {f.name: f for f in sorted(d.glob("*.ipynb"))} for d in students}
-    names = sorted({n for files in handed_in.values() for n in files if n in known})
-    labs = {n: Lab.load(known[n]) for n in names}
+    with collect(submissions, set(known)) as intake:  # the notebooks are read here, before the temp folders go
+        handed_in = intake.files
+        names = sorted({n for files in handed_in.values() for n in files if n in known})
+        labs = {n: Lab.load(known[n]) for n in names}
 
-    rows: list[dict] = []
-    pending: deque[_Job] = deque()
-    for student, files in handed_in.items():
-        for name in names:
-            nb = read_submission(files[name]) if name in files else "missing file"
-            if isinstance(nb, str):
-                rows.append(_row(student, labs[name], labs[name].name, nb))
-            else:
-                pending.append(_Job(student, labs[name], build(labs[name], nb)))
-        for name in sorted(set(files) - set(known)):
-            rows.append(_row(student, None, Path(name).stem,
-                             f"unknown lab: {name} is not in {solutions.name}/ (rename it to the lab's file name)"))
+        rows: list[dict] = []
+        pending: deque[_Job] = deque()
+        for student, files in handed_in.items():
+            for name in names:
+                nb = read_submission(files[name]) if name in files else "missing file"
+                if isinstance(nb, str):
+                    rows.append(_row(student, labs[name], labs[name].name, nb))
+                else:
+                    pending.append(_Job(student, labs[name], build(labs[name], nb)))
+            for name in sorted(set(files) - set(known)):
+                rows.append(_row(student, None, Path(name).stem,
+                                 f"unknown lab: {name} is not in {solutions.name}/ (rename it to the lab's file name)"))
+    intake_csv = Path(out_csv).with_name(f"{Path(out_csv).stem}-intake.csv")
+    pd.DataFrame(intake.notes, columns=["student", "file", "note"]).to_csv(intake_csv, index=False)
 
     rows += _run_all(pending, timeout, cell_timeout, jobs, len(rows), progress)
 
@@ -319,6 +327,7 @@ def grade(submissions_dir: str | Path, out_csv: str | Path, feedback_dir: str | 
     df[["total", "max"]] = df[["total", "max"]].astype(int)
     df["status"] = df["status"].map(_one_line)
     df.to_csv(out_csv, index=False)
+    df.attrs["intake"] = {"csv": str(intake_csv), "notes": len(intake.notes)}
     if feedback_dir is not None:
         _feedback(rows, Path(feedback_dir), _titles(ids))
     return df
