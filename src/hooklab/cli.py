@@ -1,4 +1,5 @@
-"""``hooklab serve | fire | grade | doctor``: the stack from a terminal, and grading for instructors."""
+"""``hooklab serve | fire | grade | validate | doctor``: the stack from a terminal, grading for instructors,
+and a check before hand-in for students."""
 
 from __future__ import annotations
 
@@ -142,7 +143,23 @@ def cmd_grade(args: argparse.Namespace) -> int:
           + (f"; feedback in {args.feedback}/" if args.feedback else ""))
     for _, row in problems.iterrows():
         print(f"  {row['student']} / {row['lab']}: {row['status']}")
+    intake = df.attrs.get("intake", {})
+    if intake:
+        n = intake["notes"]
+        print(f"intake: {n} file{'s' * (n != 1)} noted (not graded as handed in) → {intake['csv']}")
     return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check a lab before handing it in: how the grader will read it, and its visible checks."""
+    from .course.validate import validate
+
+    ok = True
+    for path in args.labs:
+        report = validate(path, timeout=args.timeout)
+        print(f"hooklab validate {path}\n{report}")
+        ok = ok and report.ok
+    return 0 if ok else 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -168,6 +185,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--jobs", type=int, default=1, help="submissions graded in parallel (default 1)")
     p.add_argument("--solutions", default=None, metavar="DIR", help="the solution notebooks (default: solutions/)")
     p.set_defaults(func=cmd_grade)
+    p = sub.add_parser("validate", help="check a lab before you hand it in (runs its checks, finds lost answers)")
+    p.add_argument("labs", nargs="+", metavar="LAB.ipynb")
+    p.add_argument("--timeout", type=float, default=120, help="seconds a cell may run (default 120)")
+    p.set_defaults(func=cmd_validate)
     p = sub.add_parser("doctor", help="check that this install works")
     p.set_defaults(func=cmd_doctor)
     args = parser.parse_args(argv)
