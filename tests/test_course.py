@@ -395,3 +395,33 @@ def test_the_grade_command(graded, tmp_path):
 def test_grade_refuses_a_folder_that_is_not_there(tmp_path, capsys):
     assert cli.main(["grade", str(tmp_path / "nope")]) == 2
     assert "is not a folder of <student>/<lab>.ipynb" in capsys.readouterr().err
+
+
+# -- answers found when the metadata is lost ------------------------------------------------------
+
+def _fresh_copy(solution: Path, keep=lambda cell: True) -> nbformat.NotebookNode:
+    """The student's cells pasted into a new notebook: same sources, no metadata, new cell ids."""
+    old = nbformat.read(solution, as_version=4)
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c.source) for c in old.cells
+                                           if c.cell_type == "code" and keep(c)])
+
+
+def test_answers_pasted_into_a_fresh_notebook_are_found_by_the_labs_own_first_line():
+    solution = labs.ROOT / "solutions" / "03_lab_leads.ipynb"
+    lab = grading.Lab.load(solution)
+    found = grading.answers(lab, _fresh_copy(solution))
+    assert set(found) == {"03.1", "03.2", "03.3"} and all(found.values())
+    assert found["03.1"].startswith("def lead_to_member(data):") and "NotImplementedError" not in found["03.1"]
+    built = grading.build(lab, _fresh_copy(solution))
+    answer = next(c for c in built.cells if meta(c, "answer") == "03.1")
+    assert answer.source == found["03.1"]
+
+
+def test_a_notebook_with_none_of_the_labs_answers_is_reported_not_a_silent_zero(tmp_path):
+    student = tmp_path / "subs" / "lia"
+    student.mkdir(parents=True)
+    unrelated = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('my own notes')")])
+    nbformat.write(unrelated, student / "03_lab_leads.ipynb")
+    df = grading.grade(tmp_path / "subs", tmp_path / "grades.csv", progress=False)
+    status = df.loc[df["student"] == "lia", "status"].iloc[0]
+    assert status.startswith("answers not found: was this notebook recreated?") and df["total"].iloc[0] == 0

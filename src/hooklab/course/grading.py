@@ -44,10 +44,12 @@ from . import checks
 from .intake import collect
 from .labs import ROOT, generate, meta
 
-__all__ = ["grade", "build", "exercises", "Lab"]
+__all__ = ["grade", "build", "answers", "exercises", "Lab"]
 
 MAX_FILE_MB = 100    # a submission bigger than this is not read
 MAX_OUTPUT_MB = 20   # output a graded run may produce before it is stopped
+ANSWERS_NOT_FOUND = ("answers not found: was this notebook recreated? No cell carries the lab's answer "
+                     "metadata or starts as the lab's answer cells do; paste the answers into a copy of the lab")
 
 
 @dataclass
@@ -77,31 +79,56 @@ def exercises(solution: str | Path) -> dict[str, int]:
     return Lab.load(Path(solution)).points
 
 
-def build(lab: Lab, submission: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The notebook to run: the solution, outputs cleared, each answer cell's source the student's.
+def _first_line(source: str) -> str:
+    return next((line.strip() for line in source.splitlines() if line.strip()), "")
 
-    The student's cell is found by its ``hooklab.answer`` id, else by its cell id;
-    an answer cell the student deleted (or turned into markdown) becomes the stub.
+
+def answers(lab: Lab, submission: nbformat.NotebookNode) -> dict[str, str | None]:
+    """Each exercise's answer in ``submission``, or None where the student has none.
+
+    A cell is found by its ``hooklab.answer`` id, else by its cell id, else by the lab's own
+    prompt: the stub's first line (``def lead_to_member(data):``), which a notebook recreated
+    by copy and paste keeps though its cells lost their metadata.
     """
-    by_answer, by_id = {}, {}
+    by_answer, by_id, by_line = {}, {}, {}
     for c in submission.cells:
+        if c.get("cell_type") != "code" or not isinstance(c.get("source"), str):
+            continue
         if meta(c, "answer") is not None:
             by_answer.setdefault(str(meta(c, "answer")), c)
         if c.get("id"):
             by_id.setdefault(c["id"], c)
+        if meta(c, "check") is None:
+            by_line.setdefault(_first_line(c.source), c)
+    found: dict[str, str | None] = {}
+    for cell in lab.solution.cells:
+        ex = meta(cell, "answer")
+        if ex is None or cell.cell_type != "code":
+            continue
+        mine = by_answer.get(str(ex))
+        if mine is None and (other := by_id.get(cell.get("id"))) is not None and meta(other, "answer") in (None, ex):
+            mine = other
+        if mine is None and meta(by_line.get(_first_line(lab.stubs[ex])) or {}, "answer") is None:
+            mine = by_line.get(_first_line(lab.stubs[ex]))
+        found[str(ex)] = None if mine is None else mine["source"]
+    return found
+
+
+def build(lab: Lab, submission: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook to run: the solution, outputs cleared, each answer cell's source the student's.
+
+    Answers are found by :func:`answers`; one the student deleted (or turned into markdown)
+    becomes the stub.
+    """
+    found = answers(lab, submission)
     graded = copy.deepcopy(lab.solution)
     for cell in graded.cells:
         if cell.cell_type != "code":
             continue
         cell.outputs, cell.execution_count = [], None
         ex = meta(cell, "answer")
-        if ex is None:
-            continue
-        mine = by_answer.get(str(ex))
-        if mine is None and (other := by_id.get(cell.get("id"))) is not None and meta(other, "answer") in (None, ex):
-            mine = other
-        ok = mine is not None and mine.get("cell_type") == "code" and isinstance(mine.get("source"), str)
-        cell.source = mine["source"] if ok else lab.stubs[ex]
+        if ex is not None:
+            cell.source = found.get(str(ex)) or lab.stubs[ex]
     return graded
 
 
@@ -308,6 +335,8 @@ def grade(submissions_dir: str | Path, out_csv: str | Path, feedback_dir: str | 
                 nb = read_submission(files[name]) if name in files else "missing file"
                 if isinstance(nb, str):
                     rows.append(_row(student, labs[name], labs[name].name, nb))
+                elif labs[name].stubs and not any(answers(labs[name], nb).values()):
+                    rows.append(_row(student, labs[name], labs[name].name, ANSWERS_NOT_FOUND))
                 else:
                     pending.append(_Job(student, labs[name], build(labs[name], nb)))
             for name in sorted(set(files) - set(known)):
