@@ -108,8 +108,9 @@ def answers(lab: Lab, submission: nbformat.NotebookNode) -> dict[str, str | None
         mine = by_answer.get(str(ex))
         if mine is None and (other := by_id.get(cell.get("id"))) is not None and meta(other, "answer") in (None, ex):
             mine = other
-        if mine is None and meta(by_line.get(_first_line(lab.stubs[ex])) or {}, "answer") is None:
-            mine = by_line.get(_first_line(lab.stubs[ex]))
+        if mine is None and (pasted := by_line.get(_first_line(lab.stubs[ex]))) is not None \
+                and meta(pasted, "answer") is None:
+            mine = pasted
         found[str(ex)] = None if mine is None else mine["source"]
     return found
 
