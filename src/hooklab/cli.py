@@ -1,5 +1,5 @@
-"""``hooklab serve | fire | grade | validate | doctor``: the stack from a terminal, grading for instructors,
-and a check before hand-in for students."""
+"""``hooklab serve | fire | grade | release | validate | doctor``: the stack from a terminal, grading and
+the student release for instructors, and a check before hand-in for students."""
 
 from __future__ import annotations
 
@@ -129,7 +129,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from .course.grading import grade
     from .course.labs import LabError
 
-    if not Path(args.submissions).is_dir():
+    given = Path(args.submissions)
+    if not given.is_dir() and not (given.is_file() and given.suffix.lower() == ".zip"):
         print(f"hooklab grade: {args.submissions} is not a folder of <student>/<lab>.ipynb", file=sys.stderr)
         return 2
     try:
@@ -148,6 +149,13 @@ def cmd_grade(args: argparse.Namespace) -> int:
         n = intake["notes"]
         print(f"intake: {n} file{'s' * (n != 1)} noted (not graded as handed in) → {intake['csv']}")
     return 0
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    """Write the student release: the repository without solutions/ and hidden checks (docs/instructors.md)."""
+    from .course.release import report
+
+    return report(args.out, args.source, git=not args.no_git, github=args.github)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -175,16 +183,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--count", type=int, default=None, metavar="N",
                    help="an import: N events at once (stack.fire_many); prints their ids")
     p.set_defaults(func=cmd_fire)
-    p = sub.add_parser("grade", help="grade a folder of <student>/<lab>.ipynb submissions")
+    p = sub.add_parser("grade", help="grade a folder of <student>/<lab>.ipynb submissions (or an LMS .zip)")
     p.add_argument("submissions")
     p.add_argument("--out", default="grades.csv", help="the CSV to write (default grades.csv)")
     p.add_argument("--feedback", default=None, metavar="DIR", help="write <student>.md feedback files here")
     p.add_argument("--timeout", type=float, default=120, help="wall-clock seconds per submission (default 120)")
     p.add_argument("--cell-timeout", type=float, default=None, metavar="S",
                    help="interrupt one cell after S seconds and grade the rest (default: half of --timeout)")
-    p.add_argument("--jobs", type=int, default=1, help="submissions graded in parallel (default 1)")
+    p.add_argument("--jobs", type=int, default=None, help="submissions graded in parallel (default: one per core)")
     p.add_argument("--solutions", default=None, metavar="DIR", help="the solution notebooks (default: solutions/)")
     p.set_defaults(func=cmd_grade)
+    p = sub.add_parser("release", help="write the student repository: no solutions/, no hidden checks")
+    p.add_argument("out", metavar="OUT", help="a new folder outside this repository, e.g. ../hooklab-class")
+    p.add_argument("--source", default=None, metavar="DIR", help="the full repository (default: this one)")
+    p.add_argument("--no-git", action="store_true", help="do not make OUT a git repository with one commit")
+    p.add_argument("--github", default=None, metavar="OWNER/NAME",
+                   help="the repository you will push the release to: the README's Binder badge opens it")
+    p.set_defaults(func=cmd_release)
     p = sub.add_parser("validate", help="check a lab before you hand it in (runs its checks, finds lost answers)")
     p.add_argument("labs", nargs="+", metavar="LAB.ipynb")
     p.add_argument("--timeout", type=float, default=120, help="seconds a cell may run (default 120)")

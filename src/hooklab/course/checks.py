@@ -34,8 +34,8 @@ from typing import Any, NoReturn
 
 from ..errors import HooklabError
 
-__all__ = ["check", "exercise", "fail", "expect", "points", "registry", "show", "lab_stack", "CheckFailed",
-           "UnknownExercise", "Exercise"]
+__all__ = ["check", "exercise", "hidden", "verdict", "fail", "expect", "points", "registry", "show", "lab_stack",
+           "CheckFailed", "UnknownExercise", "Exercise"]
 
 _ID = re.compile(r"^(\d\d)\.\d+$")
 _HOOKLAB_DIR = str(Path(__file__).resolve().parents[1])
@@ -67,6 +67,7 @@ class Exercise:
 
 
 _registry: dict[str, Exercise] = {}
+_hidden: dict[str, Callable[..., Any]] = {}
 
 
 def exercise(id: str, points: int, title: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -76,6 +77,23 @@ def exercise(id: str, points: int, title: str) -> Callable[[Callable[..., Any]],
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         _registry[id] = Exercise(id, int(points), title, fn)
+        return fn
+
+    return register
+
+
+def hidden(id: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register ``fn(*answers)`` as exercise ``id``'s hidden check: cases the learner never sees.
+
+    Hidden checks live in ``hooklab/course/hidden/labNN.py``, which the student release does not
+    contain (``hooklab release``); they take the same answers as the visible check and fail the
+    same way (:func:`expect`, :func:`fail`). Only the grader runs them (:func:`verdict`).
+    """
+    if not _ID.match(id):
+        raise ValueError(f"exercise id {id!r} should look like '01.2' (lab number, dot, exercise number)")
+
+    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        _hidden[id] = fn
         return fn
 
     return register
@@ -118,13 +136,17 @@ def _lab_module(lab: str) -> str:
     return f"{__package__}.lab{lab}"
 
 
+def _import_if_present(name: str) -> None:
+    try:
+        importlib.import_module(name)
+    except ModuleNotFoundError as e:
+        if e.name not in (name, name.rpartition(".")[0]):  # a module it imports is missing: that is a bug
+            raise
+
+
 def _load(id: str) -> Exercise:
     if id not in _registry and (m := _ID.match(str(id))):
-        try:
-            importlib.import_module(_lab_module(m.group(1)))
-        except ModuleNotFoundError as e:
-            if e.name != _lab_module(m.group(1)):
-                raise
+        _import_if_present(_lab_module(m.group(1)))
     if id not in _registry:
         try:
             known = ", ".join(registry()) or "none"
@@ -214,14 +236,12 @@ def _quiet_in_jupyter() -> None:
         shell.set_custom_exc((CheckFailed,), _short_failure)  # only if no one else set a custom handler
 
 
-def check(id: str, *answers: Any, **kw: Any) -> None:
-    """Check exercise ``id`` with the learner's answers: print a pass line or raise :class:`CheckFailed`."""
+def _judge(ex: Exercise, fn: Callable[..., Any], answers: tuple, kw: dict) -> str:
+    """Run one check function on the answers: its pass message, or :class:`CheckFailed` that teaches."""
     __tracebackhide__ = True
-    _quiet_in_jupyter()
-    ex = _load(id)
     head = f"❌ {ex.id} {ex.title}:"
     try:
-        message = ex.fn(*answers, **kw)
+        return fn(*answers, **kw) or ""
     except CheckFailed as e:
         if (stub := _stub_in(ex.id, e.got, str(e))) is not None:  # the stub ran where check cannot catch it
             raise _not_answered(head, stub, ex.id) from None
@@ -231,16 +251,53 @@ def check(id: str, *answers: Any, **kw: Any) -> None:
     except Exception as e:
         frame = _learner_frame(e.__traceback__)
         what = f"{type(e).__name__}: {show(str(e), 300)[1:-1] if len(str(e)) > 300 else e}"
-        if frame is None:
+        where = getattr(e, "hooklab_where", None)  # raised in the learner's kernel (boundary.rebuild)
+        if frame is not None:
+            where = f"line {frame.lineno}" + (f" of {frame.name}" if frame.name != "<module>" else "")
+            where += f": `{frame.line}`" if frame.line else ""
+        if where is None:
             text = f"{head} the check could not use your answer ({what})."
         else:
-            where = f"line {frame.lineno}" + (f" of {frame.name}" if frame.name != "<module>" else "")
-            code = f": `{frame.line}`" if frame.line else ""
-            text = f"{head} your code raised {what} at {where}{code}."
+            text = f"{head} your code raised {what} at {where}."
         raise CheckFailed(text + " Hint: fix that error, run your answer cell again, then this check.",
                           got=what) from None
+
+
+def check(id: str, *answers: Any, **kw: Any) -> None:
+    """Check exercise ``id`` with the learner's answers: print a pass line or raise :class:`CheckFailed`."""
+    __tracebackhide__ = True
+    _quiet_in_jupyter()
+    ex = _load(id)
+    message = _judge(ex, ex.fn, answers, kw)
     note = f": {message}" if message else ""
     print(f"✅ {ex.id} {ex.title} — passed ({ex.points}/{ex.points} points){note}")
+
+
+def hidden_check(id: str) -> Callable[..., Any] | None:
+    """Exercise ``id``'s hidden check, or None (none written, or this is the student release)."""
+    if (m := _ID.match(str(id))) and id not in _hidden:
+        _import_if_present(f"{__package__}.hidden.lab{m.group(1)}")
+    return _hidden.get(id)
+
+
+def verdict(id: str, *answers: Any, **kw: Any) -> tuple[bool, str]:
+    """What the grader records for exercise ``id``: (passed, message), from the visible check then the hidden one.
+
+    An answer that passes the visible check but not the hidden cases gets "passed the visible
+    check, but not the grader's own cases: ..." with the hidden check's expected, got and hint.
+    """
+    ex = _load(id)
+    try:
+        message = _judge(ex, ex.fn, answers, kw)
+    except CheckFailed as e:
+        return False, str(e)
+    if (extra := hidden_check(id)) is not None:
+        try:
+            _judge(ex, extra, answers, kw)
+        except CheckFailed as e:
+            text = str(e).removeprefix(f"❌ {ex.id} {ex.title}:").strip()
+            return False, f"❌ {ex.id} {ex.title}: passed the visible check, but not the grader's own cases: {text}"
+    return True, message
 
 
 def lab_stack(stack: Any, seed: int) -> Any:

@@ -5,29 +5,29 @@
 flat files ``<student>_<lab>.ipynb``; and LMS exports, a Canvas or Moodle ``.zip`` at the top.
 Download suffixes (``(1)``, ``-1``, ``Copy of``, `` copy``) are removed and the newest of two
 copies kept. Every file not graded as handed in is listed, with the reason, in
-``<out stem>-intake.csv`` next to the grades. Each submission is graded by the *original* solution
-notebook with the student's answer cells put in (matched by their
-``hooklab.answer`` id, else by cell id; a deleted answer becomes the stub), so an
-edited or deleted check cell changes nothing.
+``<out stem>-intake.csv`` next to the grades. The student's code cells run in their order (answer
+cells found by their ``hooklab.answer`` id, cell id or first line; a deleted answer becomes the
+stub); the check cells are the grader's own (:func:`steps`), so an edited or deleted check cell
+changes nothing.
 
-Each one runs in a fresh kernel of this environment, in a temporary folder, in a
-child process with a wall-clock limit: a cell running longer than ``cell_timeout``
-is interrupted (that exercise scores 0, the rest are still graded); past
-``timeout`` the child and its kernel are killed. Invalid JSON, a dead kernel, a
+Each one runs in a fresh kernel in its own sandbox, driven by a child process with a
+wall-clock limit: a cell running longer than ``cell_timeout`` is interrupted (that exercise
+scores 0, the rest are still graded); past ``timeout`` the child and everything the submission
+started are killed, and the exercises checked by then keep their points. Invalid JSON, a dead kernel, a
 flood of output or a missing file each cost that student's row, never the grader.
 
-Grading runs the students' code with your permissions. It is not a sandbox
-against deliberate cheating (an answer cell can patch anything in its kernel):
-run it in a container or a throwaway account, and read the code of top scores.
+The points are decided outside the student's code: the runner (:mod:`hooklab.course.runner`)
+runs the student's cells in a sandboxed kernel (:mod:`hooklab.course.sandbox`) and the checks,
+visible and hidden, in its own process, calling the student's functions across
+:mod:`hooklab.course.boundary` with JSON. docs/instructors.md says what is isolated and what is not.
 """
 
 from __future__ import annotations
 
-import copy
+import ast
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -36,15 +36,16 @@ import warnings
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pandas as pd
 
 from . import checks
 from .intake import collect
-from .labs import ROOT, generate, meta
+from .labs import ROOT, LabError, generate, meta
 
-__all__ = ["grade", "build", "answers", "exercises", "Lab"]
+__all__ = ["grade", "steps", "answers", "exercises", "Lab"]
 
 MAX_FILE_MB = 100    # a submission bigger than this is not read
 MAX_OUTPUT_MB = 20   # output a graded run may produce before it is stopped
@@ -54,24 +55,63 @@ ANSWERS_NOT_FOUND = ("answers not found: was this notebook recreated? No cell ca
 
 @dataclass
 class Lab:
-    """One lab as the grader sees it: the solution, its stubs, its exercises and their points."""
+    """One lab as the grader sees it: the solution, its stubs, its exercises, their points and check calls.
+
+    ``calls[ex]`` are the names the solution's check cell passes (``check("03.2", handle_lead,
+    stack)`` → ``["handle_lead", "stack"]``); ``start`` the arguments of the lab's
+    ``stack = hooklab.start(...)``, with which the grader starts its own stack.
+    """
 
     name: str
     solution: nbformat.NotebookNode
     stubs: dict[str, str]
     points: dict[str, int]
+    calls: dict[str, list[str]] = field(default_factory=dict)
+    start: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> Lab:
         solution = nbformat.read(path, as_version=4)
         lab = generate(path)  # raises on malformed markers: the instructor's to fix, before grading
         stubs = {meta(c, "answer"): c.source for c in lab.cells if meta(c, "answer") is not None}
-        points = {}
+        points, calls, start = {}, {}, None
         for c in solution.cells:
+            if c.cell_type != "code":
+                continue
             if meta(c, "check") is not None:
                 ex = str(meta(c, "check"))
                 points[ex] = int(meta(c, "points") if meta(c, "points") is not None else checks.points(ex))
-        return cls(path.stem, solution, stubs, points)
+                calls[ex] = _check_call(c.source, ex, path)
+            if start is None and meta(c, "answer") is None:
+                start = _start_options(c.source)
+        return cls(path.stem, solution, stubs, points, calls, start or {})
+
+
+def _check_call(source: str, ex: str, path: Path) -> list[str]:
+    """The names a check cell passes to ``hooklab.checks.check(ex, ...)``."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "check" and node.args \
+                and isinstance(node.args[0], ast.Constant) and node.args[0].value == ex:
+            if not all(isinstance(a, ast.Name) for a in node.args[1:]) or node.keywords:
+                raise LabError(f"{path.name}: the check cell of {ex} must pass names only (check(\"{ex}\", fn, stack))")
+            return [a.id for a in node.args[1:]]  # type: ignore[attr-defined]
+    raise LabError(f"{path.name}: the check cell of {ex} does not call hooklab.checks.check(\"{ex}\", ...)")
+
+
+def _start_options(source: str) -> dict | None:
+    """The keyword arguments of a ``stack = hooklab.start(...)`` in ``source``, if they are all constants."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
+                and getattr(node.value.func, "attr", None) == "start" and not node.value.args:
+            try:
+                return {kw.arg: ast.literal_eval(kw.value) for kw in node.value.keywords if kw.arg}
+            except ValueError:
+                return None
+    return None
 
 
 def exercises(solution: str | Path) -> dict[str, int]:
@@ -83,8 +123,8 @@ def _first_line(source: str) -> str:
     return next((line.strip() for line in source.splitlines() if line.strip()), "")
 
 
-def answers(lab: Lab, submission: nbformat.NotebookNode) -> dict[str, str | None]:
-    """Each exercise's answer in ``submission``, or None where the student has none.
+def _answer_cells(lab: Lab, submission: nbformat.NotebookNode) -> dict[str, Any]:
+    """Each exercise's answer cell in ``submission`` (those it has).
 
     A cell is found by its ``hooklab.answer`` id, else by its cell id, else by the lab's own
     prompt: the stub's first line (``def lead_to_member(data):``), which a notebook recreated
@@ -100,7 +140,7 @@ def answers(lab: Lab, submission: nbformat.NotebookNode) -> dict[str, str | None
             by_id.setdefault(c["id"], c)
         if meta(c, "check") is None:
             by_line.setdefault(_first_line(c.source), c)
-    found: dict[str, str | None] = {}
+    found: dict[str, Any] = {}
     for cell in lab.solution.cells:
         ex = meta(cell, "answer")
         if ex is None or cell.cell_type != "code":
@@ -111,26 +151,67 @@ def answers(lab: Lab, submission: nbformat.NotebookNode) -> dict[str, str | None
         if mine is None and (pasted := by_line.get(_first_line(lab.stubs[ex]))) is not None \
                 and meta(pasted, "answer") is None:
             mine = pasted
-        found[str(ex)] = None if mine is None else mine["source"]
+        if mine is not None:
+            found[str(ex)] = mine
     return found
 
 
-def build(lab: Lab, submission: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The notebook to run: the solution, outputs cleared, each answer cell's source the student's.
+def answers(lab: Lab, submission: nbformat.NotebookNode) -> dict[str, str | None]:
+    """Each exercise's answer source in ``submission``, or None where the student has none."""
+    cells = _answer_cells(lab, submission)
+    return {str(ex): (cells[str(ex)]["source"] if str(ex) in cells else None)
+            for ex in (meta(c, "answer") for c in lab.solution.cells if c.cell_type == "code")
+            if ex is not None}
 
-    Answers are found by :func:`answers`; one the student deleted (or turned into markdown)
-    becomes the stub.
+
+def _is_check_cell(cell: Any) -> bool:
+    return meta(cell, "check") is not None or cell.source.lstrip().startswith("hooklab.checks.check(")
+
+
+def steps(lab: Lab, submission: nbformat.NotebookNode) -> list[dict]:
+    """What the runner does, in order: the student's code cells, and where each exercise is checked.
+
+    Every code cell of the student's runs, in the student's order (helpers in extra cells
+    included), except check cells: the checks are the grader's, run outside the kernel. Exercise
+    X is checked where the student's check cell for X is, else after its answer and the cells
+    that follow it up to the next answer or check cell; an answer the student deleted is the
+    lab's stub, run just before its check.
     """
     found = answers(lab, submission)
-    graded = copy.deepcopy(lab.solution)
-    for cell in graded.cells:
-        if cell.cell_type != "code":
+    owner = {id(c): ex for ex, c in _answer_cells(lab, submission).items()}
+    cells = [c for c in submission.cells if c.get("cell_type") == "code" and isinstance(c.get("source"), str)]
+    plan: list[dict] = []
+    checked: set[str] = set()
+    pending: list[str] = []  # answered exercises waiting for their check
+
+    def flush() -> None:
+        for ex in pending:
+            if ex not in checked:
+                plan.append({"check": ex, "label": f"check {ex}"})
+                checked.add(ex)
+        pending.clear()
+
+    for index, cell in enumerate(cells):
+        ex = owner.get(id(cell))
+        if _is_check_cell(cell):
+            mine = str(meta(cell, "check")) if meta(cell, "check") is not None else None
+            flush()
+            if mine in lab.points and mine not in checked and found.get(mine) is not None:
+                plan.append({"check": mine, "label": f"check {mine}"})
+                checked.add(mine)
             continue
-        cell.outputs, cell.execution_count = [], None
-        ex = meta(cell, "answer")
         if ex is not None:
-            cell.source = found.get(str(ex)) or lab.stubs[ex]
-    return graded
+            flush()
+            plan.append({"source": cell.source, "label": f"answer {ex}", "answer": ex})
+            pending.append(ex)
+        else:
+            plan.append({"source": cell.source, "label": f"cell {index + 1}"})
+    flush()
+    for ex in sorted(set(lab.points) - checked, key=_id_key):
+        if ex in lab.stubs and found.get(ex) is None:
+            plan.append({"source": lab.stubs[ex], "label": f"answer {ex} (the lab's stub: none found)", "answer": ex})
+        plan.append({"check": ex, "label": f"check {ex}"})
+    return plan
 
 
 def read_submission(path: Path) -> nbformat.NotebookNode | str:
@@ -161,85 +242,132 @@ def read_submission(path: Path) -> nbformat.NotebookNode | str:
     return nb
 
 
+def _package_snapshot() -> Path:
+    """A private copy of the ``hooklab`` package the runners import: checks a submission edits on disk
+    (the instructor's checkout, if it could reach it) never change how later submissions are graded."""
+    folder = Path(tempfile.mkdtemp(prefix="hooklab-grader-"))
+    shutil.copytree(Path(checks.__file__).resolve().parents[1], folder / "hooklab",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return folder
+
+
 @dataclass
 class _Job:
     student: str
     lab: Lab
-    notebook: nbformat.NotebookNode
-    workdir: Path = field(default_factory=Path)  # a fresh temporary folder, made by start()
+    steps: list[dict]
+    folder: Path = field(default_factory=Path)  # private to the grader (0700): the plan, the runner's log
     proc: subprocess.Popen | None = None
     deadline: float = 0.0
+    slot: int = 0
+    events: list[dict] = field(default_factory=list)
+    _pipe: int | None = None
+    _buffer: bytes = b""
 
-    @property
-    def files(self) -> tuple[Path, Path, Path, Path]:
-        return (self.workdir / f"{self.lab.name}.ipynb", self.workdir / ".result.json",
-                self.workdir / ".kernel.pid", self.workdir / ".runner.log")
-
-    def start(self, timeout: float, cell_timeout: float) -> None:
-        self.workdir = Path(tempfile.mkdtemp(prefix="hooklab-grade-"))
-        notebook, result, pid_file, log = self.files
-        nbformat.write(self.notebook, notebook)
-        cmd = [sys.executable, "-m", "hooklab.course.runner", str(notebook), str(result), str(pid_file),
-               str(cell_timeout), str(MAX_OUTPUT_MB)]
-        with open(log, "wb") as out:
-            self.proc = subprocess.Popen(cmd, cwd=self.workdir, stdin=subprocess.DEVNULL, stdout=out,
-                                         stderr=subprocess.STDOUT, start_new_session=(os.name == "posix"))
+    def start(self, timeout: float, cell_timeout: float, snapshot: Path, slot: int) -> None:
+        self.slot = slot
+        self.folder = Path(tempfile.mkdtemp(prefix="hooklab-grade-"))
+        read, write = os.pipe()
+        os.set_blocking(read, False)
+        self._pipe = read
+        plan = {"steps": self.steps, "checks": {ex: {"args": self.lab.calls.get(ex, []), "answer": ex}
+                                                for ex in self.lab.points},
+                "start": self.lab.start, "cell_timeout": cell_timeout, "output_mb": MAX_OUTPUT_MB,
+                "slot": slot, "cpu_s": int(timeout * 2) + 30, "result_fd": write}
+        (self.folder / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
+        env = {**os.environ, "PYTHONPATH": str(snapshot)}
+        try:
+            with open(self.folder / "runner.log", "wb") as log:
+                self.proc = subprocess.Popen([sys.executable, "-m", "hooklab.course.runner", str(self.folder / "plan.json")],
+                                             cwd=self.folder, stdin=subprocess.DEVNULL, stdout=log,
+                                             stderr=subprocess.STDOUT, env=env, pass_fds=(write,),
+                                             start_new_session=(os.name == "posix"))
+        finally:
+            os.close(write)
         self.deadline = time.monotonic() + timeout
 
-    def kill(self) -> None:
-        """The kernel's process group first (its pid cannot be reused while the runner lives), then the runner."""
-        _, _, pid_file, _ = self.files
-        assert self.proc is not None
-        try:
-            kernel = int(pid_file.read_text())
-        except (OSError, ValueError):
-            kernel = None
-        for pid in ([kernel] if kernel else []) + [self.proc.pid]:
+    def read(self) -> None:
+        """Take what the runner has written so far (a line per decided check, then the end)."""
+        if self._pipe is None:
+            return
+        while True:
             try:
-                if os.name == "posix":
-                    os.killpg(pid, signal.SIGKILL)  # the kernel and the runner each lead their own session
-                else:
-                    os.kill(pid, signal.SIGTERM)
-            except (ProcessLookupError, PermissionError, OSError):
+                chunk = os.read(self._pipe, 65536)
+            except BlockingIOError:
+                break
+            if not chunk:
+                os.close(self._pipe)
+                self._pipe = None
+                break
+            self._buffer += chunk
+        *lines, self._buffer = self._buffer.split(b"\n")
+        for line in lines:
+            try:
+                self.events.append(json.loads(line))
+            except ValueError:
                 pass
-        self.proc.wait()
+
+    def kill(self) -> None:
+        """The runner only (its pid is its own, a submission cannot swap it), then whatever ran as the run's user."""
+        assert self.proc is not None
+        if self.proc.poll() is None:
+            self.proc.terminate()  # the runner sweeps its sandbox on the way out
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if os.name == "posix" and os.geteuid() == 0:
+            from .sandbox import FIRST_UID, Sandbox
+
+            Sandbox.sweep_user(FIRST_UID + self.slot)
 
     def cleanup(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
+        if self.proc is not None:
             self.kill()
-        if self.workdir != Path():
-            shutil.rmtree(self.workdir, ignore_errors=True)
+        self.read()
+        if self._pipe is not None:
+            os.close(self._pipe)
+            self._pipe = None
+        if self.folder != Path():
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     def outcome(self) -> dict:
-        _, result, _, log = self.files
-        try:
-            return json.loads(result.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        """The runner's verdicts and end; a runner that ended without one says why, and keeps the verdicts."""
+        verdicts = {e["check"]: {"passed": bool(e.get("passed")), "message": str(e.get("message", ""))}
+                    for e in self.events if isinstance(e, dict) and "check" in e}
+        end = next((e for e in self.events if isinstance(e, dict) and "status" in e), None)
+        if end is None:
             code = self.proc.returncode if self.proc else None
+            log = self.folder / "runner.log"
             tail = log.read_text(errors="replace").strip().splitlines()[-1:] if log.exists() else []
             why = f"killed by signal {-code}" if code is not None and code < 0 else (tail[0][:150] if tail else
                                                                                      f"exit status {code}")
-            return {"fatal": f"grader process failed: {why}"}
+            end = {"fatal": f"grader process failed: {why}"}
+        return {**end, "checks": verdicts}
 
 
-def _row(student: str, lab: Lab | None, lab_name: str, status: str, verdicts: dict | None = None) -> dict:
+def _row(student: str, lab: Lab | None, lab_name: str, status: str, verdicts: dict | None = None,
+         isolation: str = "", review: list[str] | None = None) -> dict:
     verdicts = verdicts or {}
     points = lab.points if lab else {}
     earned = {ex: (p if verdicts.get(ex, {}).get("passed") else 0) for ex, p in points.items()}
     return {"student": student, "lab": lab_name, **earned, "total": sum(earned.values()),
-            "max": sum(points.values()), "status": status, "_verdicts": verdicts, "_points": points}
+            "max": sum(points.values()), "status": status, "review": "; ".join(review or []),
+            "isolation": isolation, "_verdicts": verdicts, "_points": points}
 
 
 def _finish(job: _Job, timeout: float) -> dict:
-    if job.proc is not None and job.proc.poll() is None:
-        job.kill()
-        data = {"fatal": f"timed out after {timeout:g} s"}
-    else:
-        data = job.outcome()
+    timed_out = job.proc is not None and job.proc.poll() is None
     job.cleanup()
-    if data.get("fatal"):
-        return _row(job.student, job.lab, job.lab.name, data["fatal"])
-    return _row(job.student, job.lab, job.lab.name, data.get("status", "ok"), data.get("checks", {}))
+    data = job.outcome()
+    if timed_out:
+        data["fatal"] = f"timed out after {timeout:g} s"
+    status = data.get("fatal") or data.get("status", "ok")
+    if data.get("fatal") and data["checks"]:
+        status += f" (the {len(data['checks'])} exercise(s) checked before keep their points)"
+    return _row(job.student, job.lab, job.lab.name, status, data["checks"], data.get("isolation", ""),
+                data.get("review"))
 
 
 def _one_line(text: str) -> str:
@@ -279,34 +407,40 @@ def _run_all(pending: deque[_Job], timeout: float, cell_timeout: float, jobs: in
 
     rows: list[dict] = []
     running: list[_Job] = []
+    slots = list(range(max(1, jobs)))  # each running job has its own sandbox user
+    snapshot = _package_snapshot()
     try:
         with tqdm(total=done + len(pending), initial=done, desc="grading", unit="notebook", file=sys.stderr,
                   disable=not progress) as bar:
             while pending or running:
-                while pending and len(running) < max(1, jobs):
+                while pending and slots:
                     job = pending.popleft()
                     try:
-                        job.start(timeout, cell_timeout)
+                        job.start(timeout, cell_timeout, snapshot, slots.pop(0))
                         running.append(job)
                     except OSError as e:  # no process, no disk space: that row says so, the class goes on
+                        slots.append(job.slot)
                         job.cleanup()
                         rows.append(_row(job.student, job.lab, job.lab.name, f"grader could not start it: {e}"))
                         bar.update(1)
                 time.sleep(0.05)
                 for job in list(running):
                     assert job.proc is not None
+                    job.read()
                     if job.proc.poll() is not None or time.monotonic() > job.deadline:
                         rows.append(_finish(job, timeout))
                         running.remove(job)
+                        slots.append(job.slot)
                         bar.update(1)
     finally:  # Ctrl-C: leave no kernel running and no folder behind
         for job in running:
             job.cleanup()
+        shutil.rmtree(snapshot, ignore_errors=True)
     return rows
 
 
 def grade(submissions_dir: str | Path, out_csv: str | Path, feedback_dir: str | Path | None = None,
-          timeout: float = 120, jobs: int = 1, *, solutions_dir: str | Path | None = None,
+          timeout: float = 120, jobs: int | None = None, *, solutions_dir: str | Path | None = None,
           cell_timeout: float | None = None, progress: bool = True) -> pd.DataFrame:
     """Grade every submission in ``submissions_dir``; write the CSV, the intake CSV (and feedback); return it.
 
@@ -314,15 +448,18 @@ def grade(submissions_dir: str | Path, out_csv: str | Path, feedback_dir: str | 
     "missing file" row); every file not graded as handed in is a row of ``<out stem>-intake.csv``
     (also in ``df.attrs["intake"]``). ``timeout`` is the wall-clock limit per submission in seconds;
     ``cell_timeout`` (default: half of it) interrupts one long cell and grades the rest;
-    ``jobs`` submissions run in parallel::
+    ``jobs`` submissions run in parallel (default: one per core). ``submissions_dir`` may also be
+    the ``.zip`` an LMS exports. Also written: ``<out stem>-gradebook.csv``, a student per row
+    and a lab per column, for Canvas's and Moodle's grade import::
 
         grade("submissions", "grades.csv", feedback_dir="feedback", jobs=4)
     """
     submissions = Path(submissions_dir)
     solutions = Path(solutions_dir) if solutions_dir else ROOT / "solutions"
     cell_timeout = min(cell_timeout or timeout / 2, timeout)
-    if not submissions.is_dir():
-        raise FileNotFoundError(f"{submissions} is not a folder of <student>/<lab>.ipynb")
+    jobs = jobs or os.cpu_count() or 1
+    if not submissions.is_dir() and not (submissions.is_file() and submissions.suffix.lower() == ".zip"):
+        raise FileNotFoundError(f"{submissions} is not a folder of <student>/<lab>.ipynb (or an LMS .zip)")
     known = {p.name: p for p in sorted(solutions.glob("*.ipynb"))}
     with collect(submissions, set(known)) as intake:  # the notebooks are read here, before the temp folders go
         handed_in = intake.files
@@ -339,7 +476,7 @@ def grade(submissions_dir: str | Path, out_csv: str | Path, feedback_dir: str | 
                 elif labs[name].stubs and not any(answers(labs[name], nb).values()):
                     rows.append(_row(student, labs[name], labs[name].name, ANSWERS_NOT_FOUND))
                 else:
-                    pending.append(_Job(student, labs[name], build(labs[name], nb)))
+                    pending.append(_Job(student, labs[name], steps(labs[name], nb)))
             for name in sorted(set(files) - set(known)):
                 rows.append(_row(student, None, Path(name).stem,
                                  f"unknown lab: {name} is not in {solutions.name}/ (rename it to the lab's file name)"))
@@ -351,16 +488,37 @@ def grade(submissions_dir: str | Path, out_csv: str | Path, feedback_dir: str | 
     ids = sorted({ex for lab in labs.values() for ex in lab.points}, key=_id_key)
     rows.sort(key=lambda r: (r["student"], r["lab"]))
     df = pd.DataFrame([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows],
-                      columns=["student", "lab", *ids, "total", "max", "status"])
+                      columns=["student", "lab", *ids, "total", "max", "status", "review", "isolation"])
     for ex in ids:
         df[ex] = df[ex].astype("Int64")
     df[["total", "max"]] = df[["total", "max"]].astype(int)
     df["status"] = df["status"].map(_one_line)
     df.to_csv(out_csv, index=False)
     df.attrs["intake"] = {"csv": str(intake_csv), "notes": len(intake.notes)}
+    df.attrs["gradebook"] = str(_gradebook(df, Path(out_csv)))
     if feedback_dir is not None:
         _feedback(rows, Path(feedback_dir), _titles(ids))
     return df
+
+
+def _gradebook(df: pd.DataFrame, out_csv: Path) -> Path:
+    """A student per row, each lab's points in a column named with its maximum, for an LMS import.
+
+    Canvas's gradebook import matches rows on its first columns (``Student``, ``ID``, ``SIS Login
+    ID``, ``Section``; left empty here, Canvas then matches by name) and takes each further column
+    as an assignment; Moodle's CSV import lets the instructor map the ``Student`` column and each lab.
+    """
+    path = out_csv.with_name(f"{out_csv.stem}-gradebook.csv")
+    book = df.pivot_table(index="student", columns="lab", values="total", aggfunc="sum").astype("Int64")
+    most = df.groupby("lab")["max"].max()
+    book.columns = [f"{lab} ({most[lab]} points)" for lab in book.columns]
+    book.insert(0, "Section", "")
+    book.insert(0, "SIS Login ID", "")
+    book.insert(0, "ID", "")
+    book.index.name = "Student"
+    book["Total"] = df.groupby("student")["total"].sum()
+    book.reset_index().to_csv(path, index=False)
+    return path
 
 
 def _titles(ids: list[str]) -> dict[str, str]:

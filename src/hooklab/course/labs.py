@@ -43,11 +43,16 @@ DEFAULT_HINT = "replace this line with your code"
 
 
 def _find_root() -> Path:
-    """The repository: the folder holding solutions/ (the package is installed editable from src/)."""
+    """The repository: the folder holding solutions/ (the package is installed editable from src/).
+
+    A student release has no solutions/: there, the folder holding labs/.
+    """
     here = Path(__file__).resolve().parents[3]
-    for candidate in (here, Path.cwd(), *Path.cwd().parents):
-        if (candidate / "solutions").is_dir():
-            return candidate
+    candidates = (here, Path.cwd(), *Path.cwd().parents)
+    for folder in ("solutions", "labs"):
+        for candidate in candidates:
+            if (candidate / folder).is_dir():
+                return candidate
     return here
 
 

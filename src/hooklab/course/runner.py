@@ -1,135 +1,235 @@
-"""The child process of ``hooklab grade``: run one graded notebook, write what each check said.
+"""The child process of ``hooklab grade``: run one submission in a sandboxed kernel, decide its points here.
 
-``python -m hooklab.course.runner NOTEBOOK RESULT PID_FILE CELL_TIMEOUT OUTPUT_MB``. The
-parent (:mod:`hooklab.course.grading`) watches the clock and kills this process and
-the kernel (whose pid it finds in PID_FILE) when the submission's time is up.
+``python -m hooklab.course.runner PLAN`` reads the plan the grader wrote (the cells to run, in
+order, and where each exercise is checked) and writes one JSON line per event to the file
+descriptor the plan names, a pipe only the grader reads::
+
+    {"check": "03.1", "passed": true, "message": "..."}     as soon as a check is decided
+    {"status": "ok", "fatal": null, "isolation": "bwrap+user", "review": [...]}   at the end
+
+The learner's cells run in a kernel inside a :class:`~hooklab.course.sandbox.Sandbox`. The
+checks run *here*, in this process, which never executes learner code: each answer is a
+:class:`~hooklab.course.boundary.Remote` that calls into the kernel, a stack the check needs
+is this process's own, and the verdict is :func:`hooklab.course.checks.verdict` (visible and
+hidden cases). A verdict is written the moment it is known, so a kernel that dies later keeps
+the points already earned.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
 from ..errors import HooklabError
-from .labs import kernel_manager_class, meta
+from .boundary import MIME, Boundary, RemoteError
+from .sandbox import Limits, Sandbox, become_subreaper
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
-
-def _label(cell: Any, index: int) -> str:
-    if meta(cell, "answer") is not None:
-        return f"answer {meta(cell, 'answer')}"
-    if meta(cell, "check") is not None:
-        return f"check {meta(cell, 'check')}"
-    return f"cell {index + 1}"
-
-
-def _verdict(cell: Any, answer: Any, timed_out: set[int], cell_timeout: float) -> dict:
-    """passed + message for one executed check cell (``answer`` is its executed answer cell, if any)."""
-    ex = str(meta(cell, "check"))
-    errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-    stdout = "".join(o.get("text", "") for o in cell.get("outputs", [])
-                     if o.get("output_type") == "stream" and o.get("name") == "stdout")
-    answer_error = next((o for o in (answer or {}).get("outputs", []) if o.get("output_type") == "error"), None)
-    if cell.get("execution_count") is None:
-        return {"passed": False, "message": "the check did not run"}
-    if id(cell) in timed_out:
-        return {"passed": False, "message": f"stopped after {cell_timeout:g} s: your code ran too long "
-                                            "(an endless loop, or waiting for something that never comes?)"}
-    if not errors:
-        line = next((text for text in stdout.splitlines() if text.startswith(f"✅ {ex} ")), None)
-        if line is None:
-            return {"passed": False, "message": "the check did not report a pass (was hooklab.checks.check changed?)"}
-        return {"passed": True, "message": line.split("points)", 1)[-1].lstrip(": ").strip()}
-    err = errors[0]
-    ename, evalue = err.get("ename", "Error"), _ANSI.sub("", str(err.get("evalue", "")))
-    if ename == "CheckFailed":
-        message = evalue
-    elif answer is not None and id(answer) in timed_out:
-        message = f"your answer cell ran longer than {cell_timeout:g} s and was stopped (an endless loop?)"
-    elif answer_error is not None and answer_error.get("ename") == "NotImplementedError":
-        hint = str(answer_error.get("evalue", "")).split(": ", 1)[-1]
-        message = f"not answered yet. Hint: {hint}"
-    elif answer_error is not None:
-        raised = _ANSI.sub("", str(answer_error.get("evalue")))
-        message = f"your answer cell raised {answer_error.get('ename')}: {raised}"
-    else:
-        message = f"{ename}: {evalue}"
-    return {"passed": False, "message": message[:1000]}
+#: Marks of code that reaches for the grader's internals; a cell with one is listed for review.
+SUSPICIOUS = re.compile(r"hooklab\.course\.(?:checks|grading|runner|boundary|sandbox|hidden|lab\d\d)|"
+                        r"checks\.(?:check|_load|_registry|_judge|expect|fail)\s*=|set_custom_exc|"
+                        r"input_transformers|sys\.modules\[|\.kernel\.pid|\.result\.json|solutions/|"
+                        r"os\.(?:kill|killpg|setsid|fork)|start_new_session|ctypes|__import__\(|"
+                        r"builtins\.|__builtins__|ptrace|/proc/")
 
 
-def run(notebook: Path, result: Path, pid_file: Path, cell_timeout: float, output_mb: float) -> None:
-    """Execute one graded notebook; write {"fatal": reason or None, "status", "checks"} to ``result``."""
-    from nbclient import NotebookClient
-    from nbclient.exceptions import DeadKernelError
+class _Stop(HooklabError):
+    """The run cannot go on: the kernel died, or the output or time ran out."""
 
-    nb = nbformat.read(notebook, as_version=4)
-    limit = output_mb * 2**20
-    state: dict[str, Any] = {"index": None, "started": 0.0, "bytes": 0, "timed_out": set()}
 
-    class TooMuchOutput(HooklabError):  # control flow of this run only, never seen outside it
-        pass
+class Run:
+    """One submission: its kernel (driven from one thread), its boundary, its checks."""
 
-    class Client(NotebookClient):
-        def output(self, outs, msg, display_id, cell_index):  # type: ignore[no-untyped-def]
-            state["bytes"] += len(json.dumps(msg.get("content", {}), default=str))
-            if state["bytes"] > limit:
-                return None  # dropped, so memory stays bounded; the run stops when the cell ends
-            return super().output(outs, msg, display_id, cell_index)
+    def __init__(self, plan: dict, emit: Any) -> None:
+        self.plan, self.emit = plan, emit
+        self.cell_timeout = float(plan["cell_timeout"])
+        self.limit = float(plan["output_mb"]) * 2**20
+        self.bytes = 0
+        self.sandbox = Sandbox(slot=int(plan.get("slot", 0)), limits=Limits(cpu_s=int(plan.get("cpu_s", 600))))
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kernel")  # every kernel call, one thread
+        self.client: Any = None
+        self.stack: Any = None
+        self.boundary: Boundary | None = None
+        self.errors: dict[str, str] = {}   # answer id -> what its cell raised
+        self.stopped: list[str] = []       # cells interrupted after cell_timeout
 
-    def on_start(**_: Any) -> None:  # the parent kills this process group if the time runs out
-        pid_file.write_text(str(client.km.provisioner.pid))
+    # -- the kernel, from its own thread -----------------------------------------------------------
+    def _client(self) -> Any:
+        from nbclient import NotebookClient
+        from jupyter_client import AsyncKernelManager
+        from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+        from traitlets import default
 
-    def on_execute(cell: Any, cell_index: int, **_: Any) -> None:
-        state["index"], state["started"] = cell_index, time.monotonic()
+        run, argv = self, self.sandbox.kernel_argv()
+        connection_file = str(self.sandbox.runtime / "kernel.json")  # in the sandbox, handed to its user
 
-    def on_executed(cell: Any, cell_index: int, **_: Any) -> None:
-        if time.monotonic() - state["started"] >= cell_timeout:
-            state["timed_out"].add(cell_index)  # nbclient interrupted it (interrupt_on_timeout)
-        if state["bytes"] > limit:
-            raise TooMuchOutput()
+        class Specs(KernelSpecManager):
+            def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+                return KernelSpec(argv=argv, display_name="graded", language="python",
+                                  interrupt_mode="message", env={})
 
-    def make_client() -> Client:
-        return Client(nb, timeout=cell_timeout, allow_errors=True, interrupt_on_timeout=True, kernel_name="python3",
-                      kernel_manager_class=kernel_manager_class(), shutdown_kernel="immediate", record_timing=False,
-                      resources={"metadata": {"path": str(notebook.parent)}}, on_notebook_start=on_start,
-                      on_cell_execute=on_execute, on_cell_executed=on_executed)
+        class Manager(AsyncKernelManager):
+            @default("kernel_spec_manager")
+            def _specs(self) -> KernelSpecManager:
+                return Specs()
 
-    fatal = None
-    client = make_client()
-    try:
+            @default("connection_file")
+            def _connection_file(self) -> str:
+                return connection_file
+
+        class Client(NotebookClient):
+            def output(self, outs, msg, display_id, cell_index):  # type: ignore[no-untyped-def]
+                run.bytes += len(json.dumps(msg.get("content", {}), default=str))
+                if run.bytes > run.limit:
+                    return None  # dropped, so memory stays bounded; the run stops when the cell ends
+                return super().output(outs, msg, display_id, cell_index)
+
+        nb = nbformat.v4.new_notebook()
+        return Client(nb, timeout=self.cell_timeout, allow_errors=True, interrupt_on_timeout=True,
+                      kernel_name="python3", kernel_manager_class=Manager, shutdown_kernel="immediate",
+                      record_timing=False, resources={"metadata": {"path": str(self.sandbox.work)}})
+
+    def _start(self) -> None:
+        self.client = self._client()
+        self._context = self.client.setup_kernel(env=self.sandbox.env())
         try:
-            client.execute()
-        except RuntimeError as e:
-            # Kernels started side by side on a busy machine sometimes die before their first
-            # reply (a port taken between choosing and binding it): that is ours, not the
-            # student's, so try once more before any cell has run.
-            if state["index"] is not None or "before replying" not in str(e):
+            self._context.__enter__()
+        except RuntimeError as e:  # a port taken between choosing and binding it: ours, try once more
+            if "before replying" not in str(e):
                 raise
-            client = make_client()
-            client.execute()
-    except DeadKernelError:
-        fatal = "kernel died"
-    except TooMuchOutput:
-        fatal = f"output too large (over {output_mb:g} MB)"
-    except Exception as e:  # nbclient's own failures (a kernel that will not start...): the row says so
-        fatal = f"could not run the notebook: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"[:200]
-    if fatal and state["index"] is not None:
-        fatal += f" (while running {_label(nb.cells[state['index']], state['index'])})"
-    timed_out = {id(nb.cells[i]) for i in state["timed_out"]}
-    answers = {str(meta(c, "answer")): c for c in nb.cells if meta(c, "answer") is not None}
-    verdicts = {str(meta(c, "check")): _verdict(c, answers.get(str(meta(c, "check"))), timed_out, cell_timeout)
-                for c in nb.cells if meta(c, "check") is not None}
-    stopped = [_label(nb.cells[i], i) for i in sorted(state["timed_out"])]
-    status = "ok" if not stopped else (", ".join(stopped) + f" ran longer than {cell_timeout:g} s and was stopped")
-    result.write_text(json.dumps({"fatal": fatal, "status": status, "checks": verdicts}), encoding="utf-8")
+            self.client = self._client()
+            self._context = self.client.setup_kernel(env=self.sandbox.env())
+            self._context.__enter__()
+
+    def _execute(self, source: str) -> tuple[Any, float]:
+        cell = nbformat.v4.new_code_cell(source)
+        self.client.nb.cells = [cell]  # nbclient files outputs by index: a notebook of this one cell
+        started = time.monotonic()
+        self.client.execute_cell(cell, 0)
+        return cell, time.monotonic() - started
+
+    def execute(self, source: str) -> tuple[Any, bool]:
+        """Run ``source`` in the kernel: the executed cell, and whether it was stopped for time."""
+        from nbclient.exceptions import DeadKernelError
+
+        try:
+            cell, took = self.pool.submit(self._execute, source).result()
+        except DeadKernelError:
+            raise _Stop("kernel died") from None
+        if self.bytes > self.limit:
+            raise _Stop(f"output too large (over {self.plan['output_mb']:g} MB)")
+        return cell, took >= self.cell_timeout
+
+    def call(self, code: str, timeout: float) -> list[dict]:
+        """The boundary's way into the kernel: the replies published by one line of code."""
+        cell, stopped = self.execute(code)
+        if stopped:
+            raise RemoteError(f"your code ran longer than {self.cell_timeout:g} s and was stopped "
+                              "(an endless loop, or waiting for something that never comes?)")
+        return [o["data"][MIME] for o in cell.outputs
+                if o.get("output_type") == "display_data" and MIME in o.get("data", {})]
+
+    # -- the submission --------------------------------------------------------------------------------
+    def _stack(self) -> Any:
+        if self.stack is None:
+            import hooklab
+
+            options = {"clock": "virtual", **self.plan.get("start", {})}
+            if isinstance(options.get("schedule"), list):
+                options["schedule"] = tuple(options["schedule"])  # JSON has no tuples
+            self.stack = hooklab.start(**options)
+        return self.stack
+
+    def check(self, ex: str) -> None:
+        from . import checks
+
+        spec = self.plan["checks"][ex]
+        assert self.boundary is not None
+        answers = [self._stack() if name == "stack" else self.boundary.name(name) for name in spec["args"]]
+        try:
+            passed, message = checks.verdict(ex, *answers)
+        except _Stop:
+            raise
+        except Exception as e:  # a check that breaks on an odd answer costs that exercise, not the run
+            passed, message = False, f"the check could not use your answer ({type(e).__name__}: {e})"
+        if not passed and spec.get("answer") in self.errors:
+            message = self.errors[spec["answer"]]
+        self.emit({"check": ex, "passed": passed, "message": _ANSI.sub("", message)[:1000]})
+
+    def run(self) -> None:
+        fatal, review = None, []
+        label = ""
+        try:
+            self.pool.submit(self._start).result()
+            self.boundary = Boundary(self.call, self.cell_timeout)
+            for step in self.plan["steps"]:
+                label = step["label"]
+                if "check" in step:
+                    self.check(step["check"])
+                    continue
+                if SUSPICIOUS.search(step["source"]):
+                    review.append(step["label"])
+                cell, stopped = self.execute(step["source"])
+                if stopped:
+                    self.stopped.append(step["label"])
+                error = next((o for o in cell.outputs if o.get("output_type") == "error"), None)
+                if step.get("answer") and (stopped or error):
+                    self.errors[step["answer"]] = (
+                        f"your answer cell ran longer than {self.cell_timeout:g} s and was stopped (an endless loop?)"
+                        if stopped else f"your answer cell raised {error.get('ename')}: "
+                                        f"{_ANSI.sub('', str(error.get('evalue')))[:600]}")
+        except _Stop as e:
+            fatal = f"{e} (while running {label})" if label else str(e)
+        except Exception as e:  # nbclient's own failures (a kernel that will not start...): the row says so
+            fatal = f"could not run the notebook: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"[:200]
+        status = "ok" if not self.stopped else (", ".join(self.stopped) + f" ran longer than {self.cell_timeout:g} s "
+                                                                          "and was stopped")
+        self.emit({"status": status, "fatal": fatal, "isolation": self.sandbox.isolation, "review": review})
+
+    def close(self) -> None:
+        if self.boundary is not None:
+            self.boundary.close()
+        if self.stack is not None and self.stack.running:
+            self.stack.stop()
+        if self.client is not None:
+            try:
+                self.pool.submit(self._context.__exit__, None, None, None).result(timeout=30)
+            except Exception:  # the kernel is swept below in any case
+                pass
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.sandbox.close(os.getpid())
+
+
+def main(plan_path: str) -> None:
+    plan = json.loads(Path(plan_path).read_text(encoding="utf-8"))
+    out = os.fdopen(int(plan["result_fd"]), "w", encoding="utf-8", buffering=1)
+    os.set_inheritable(out.fileno(), False)  # the kernel never gets the pipe to the grader
+    become_subreaper()
+
+    def emit(event: dict) -> None:
+        out.write(json.dumps(event) + "\n")
+
+    def stop(signum: int, frame: Any) -> None:  # the grader's timeout: clean up on the way out
+        raise SystemExit(128 + signum)
+
+    run = Run(plan, emit)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        run.run()
+    finally:
+        run.close()
+        out.close()
 
 
 if __name__ == "__main__":
-    run(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]))
+    main(sys.argv[1])
