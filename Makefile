@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: lab test quick bench labs clean browser binder-check
+.PHONY: lab test quick bench labs clean browser binder-check release
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "hooklab needs Python 3.11 or newer (set PYTHON=...)"'
@@ -62,3 +62,8 @@ clean:
 # Regenerate labs/ from solutions/ (never edit labs/ by hand).
 labs: $(STAMP)
 	$(BIN)/python -m hooklab.course.labs
+
+# The student release for a graded class: no solutions/, no hidden checks (docs/instructors.md).
+release: $(STAMP)
+	@test -n "$(OUT)" || { echo "usage: make release OUT=../hooklab-class (a new folder outside this one)"; exit 2; }
+	$(BIN)/python -m hooklab.cli release "$(OUT)"
