@@ -122,7 +122,7 @@ def test_the_instructors_files_are_untouched(graded):
 def test_killing_and_filling_say_so_in_the_status(graded):
     df, *_ = graded
     assert "kernel died" in df.loc["b_result_file", "status"]
-    assert "kernel died" in df.loc["b_fill_disk", "status"]
+    assert "file size limit" in df.loc["b_fill_disk", "status"]
 
 
 def test_nothing_a_submission_started_is_alive_after_grading(graded):

@@ -19,7 +19,8 @@ or the grader's own stack; the kernel gets a proxy, and each use of it is an HTT
 the grader (:class:`Boundary` serves them on 127.0.0.1, behind a per-run token). Only public
 methods of a few kinds of objects can be reached that way (``_shareable``): hooklab's own (not
 its stores, not the course's checks), queues, random generators, Flask test clients and their
-responses. A dict or list argument the learner's function changes in place is copied back.
+responses. A dict or list argument the learner's function changes in place is copied back; a
+read-only view (``types.MappingProxyType``) of the grader's is read live instead.
 
 Two transports, both kept libraries: the grader calls the kernel by executing one line in it
 over the Jupyter protocol (``jupyter_client``), so a call can be interrupted like a cell; the
@@ -36,6 +37,7 @@ import math
 import secrets
 import threading
 from collections.abc import Callable
+from types import MappingProxyType
 from typing import Any
 
 from ..errors import HooklabError
@@ -212,6 +214,38 @@ class _Grader:
         return f"<the grader's {self._ref.get('type', 'object')}>"
 
 
+class _GraderMapping(_Grader):
+    """In the kernel: a read-only mapping of the grader's (lab 09's ``crm``), read live at each use."""
+
+    __slots__ = ()
+
+    def _now(self) -> dict:
+        return self._agent.back("snapshot", self._ref["id"])
+
+    def __eq__(self, other: object) -> bool:
+        return self._now() == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __iter__(self) -> Any:
+        return iter(self._now())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._now()
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self._now().get(key, default)
+
+    def keys(self) -> Any:
+        return self._now().keys()
+
+    def items(self) -> Any:
+        return self._now().items()
+
+    def values(self) -> Any:
+        return self._now().values()
+
+
 class Agent:
     """In the kernel: runs the grader's calls on the learner's objects, and calls the grader back."""
 
@@ -233,7 +267,7 @@ class Agent:
     def resolve(self, ref: dict) -> Any:
         if ref.get("$") == "ref":
             return self.objects[ref["id"]]
-        return _Grader(self, ref)
+        return (_GraderMapping if ref.get("mapping") else _Grader)(self, ref)
 
     def back(self, op: str, ref: str, **fields: Any) -> Any:
         """Call the grader: ``op`` on its object ``ref``."""
@@ -299,7 +333,7 @@ def _shareable(obj: Any) -> bool:
 
     t = type(obj)
     module = t.__module__ or ""
-    if isinstance(obj, (queue.Queue, random.Random)):
+    if isinstance(obj, (queue.Queue, random.Random, MappingProxyType)):
         return True
     if module.startswith("hooklab.") and not module.startswith(("hooklab.store", "hooklab.course")):
         return True
@@ -405,6 +439,8 @@ class Boundary:
                     value = obj(*args, **kwargs)
                 elif op in ("getitem", "len") and _shareable(obj):
                     value = obj[decode(body.get("key"), self._resolve)] if op == "getitem" else len(obj)
+                elif op == "snapshot" and isinstance(obj, MappingProxyType):
+                    value = dict(obj)
                 else:
                     raise TypeError(f"the grader's {_type_name(obj)} does not support {op}")
                 return jsonify(ok=encode(value, self._export_shareable))
@@ -418,7 +454,8 @@ class Boundary:
             return {"$": "ref", **obj._ref}
         token = secrets.token_hex(8)
         self._exports[token] = obj
-        return {"$": "tref", "id": token, "type": _type_name(obj), "callable": callable(obj)}
+        return {"$": "tref", "id": token, "type": _type_name(obj), "callable": callable(obj),
+                "mapping": isinstance(obj, MappingProxyType)}
 
     def _export_shareable(self, obj: Any) -> dict:
         """What the grader's object hands out: a method of a shareable object, or a shareable object."""

@@ -8,6 +8,7 @@ fail on the one with the bug it hunts.
 from __future__ import annotations
 
 import inspect
+from types import MappingProxyType
 from collections.abc import Callable, Iterable
 
 from flask import Flask, jsonify, request
@@ -94,11 +95,12 @@ def _run(test: Callable, app: Flask) -> None:
         fail(expected=f"a test that takes some of the fixtures {', '.join(FIXTURES)}",
              got=f"a test that also asks for {', '.join(unknown)}",
              hint="use client to post, crm to look at the result, secret to sign")
-    given = {"app": app, "client": app.test_client(), "crm": app.config["CRM"], "secret": SECRET}
+    # crm is a live, read-only view: graded in another process, the test still sees what the app wrote
+    given = {"app": app, "client": app.test_client(), "crm": MappingProxyType(app.config["CRM"]), "secret": SECRET}
     test(**{n: given[n] for n in names})
 
 
-def _hunt(test: Callable, bug: str) -> str:
+def _passes_on_the_correct_endpoint(test: Callable) -> None:
     expect(callable(test), expected="a test function", got=show(test), hint="define def test_...(client, ...):")
     try:
         _run(test, create_app())
@@ -109,10 +111,24 @@ def _hunt(test: Callable, bug: str) -> str:
         fail(expected="your test to pass on the correct endpoint",
              got=f"it fails there too, at `{(frame and frame.line) or 'assert'}`" + (f": {e}" if str(e) else ""),
              hint="a test that fails on correct code tests the wrong thing; compare with the spec")
+
+
+def _failure_on(test: Callable, app: Flask) -> Exception | None:
+    """How ``test`` fails on ``app`` (any failure: pytest reports it as failed), or None if it passes."""
     try:
-        _run(test, create_app(bugs={bug}))
-    except Exception as e:  # any failure counts: pytest reports it as failed, so the bug is caught
-        return f"it fails on the buggy endpoint ({BUGS[bug]}): {type(e).__name__}, bug caught"
+        _run(test, app)
+    except CheckFailed:
+        raise
+    except Exception as e:  # noqa: BLE001 - the learner's test: any exception is a failed test
+        return e
+    return None
+
+
+def _hunt(test: Callable, bug: str) -> str:
+    _passes_on_the_correct_endpoint(test)
+    caught = _failure_on(test, create_app(bugs={bug}))
+    if caught is not None:
+        return f"it fails on the buggy endpoint ({BUGS[bug]}): {type(caught).__name__}, bug caught"
     fail(expected=f"your test to fail on the endpoint where {BUGS[bug]}",
          got="it passes there too: the bug would reach production",
          hint="post the request the bug mishandles, then assert what the spec says must happen")

@@ -18,6 +18,7 @@ from .checks import exercise, expect, fail, lab_stack, show
 
 SCHEDULE = (0.0, 5.0, 60.0, 300.0)  # the lab's sender: gives up after about 7 minutes
 TYPES = ("newsletter.subscribed", "order.completed")
+IDLE_S = 60.0  # real seconds a check waits for the stack to be idle
 
 
 def _ready(stack: Any) -> Any:
@@ -28,7 +29,7 @@ def _ready(stack: Any) -> Any:
            hint="set stack.receiver.dedup = True (or run the first code cell of the lab again)")
     stack.faults.clear()
     stack.receiver.reset_handlers()
-    stack.wait()
+    stack.wait(IDLE_S)
     stack.advance(60)  # the check's events are well apart from anything fired before
     return stack
 
@@ -41,16 +42,20 @@ def _at(seconds: float) -> str:
     return f"{_timestamp(seconds):%H:%M:%S.%f}"[:-2]
 
 
-def _incident(stack: Any, pattern: list[str], mid: Any = None) -> dict:
+def _incident(stack: Any, pattern: list[str], mid: Any = None, opening: Any = None) -> dict:
     """Run an incident; return the ids of what each event became, and the reported window.
+
+    What each event becomes is known by design, so the checks need no answer of their own:
+    ``"before"``, ``"lost"``, ``"refused"`` and ``"after"`` are lost (:func:`_lost_by_design`).
 
     Before the window: one event lost then replayed (delivered), one lost for good. In the
     window, one event a minute, each ``"lost"`` (the network is cut for all its attempts),
     ``"answered"`` (it arrives but the answer is lost, then the network is cut) or
     ``"refused"`` (a gateway answers 404 while the integration is redeployed: the sender
     gives up at once); then two ``"late"`` events, cut at first and delivered by a retry
-    after the network heals. ``mid()`` is called just before it heals, while the late ones
-    are still retrying. After the window: one more event lost for good.
+    after the network heals. ``opening(incident)`` is called as the window opens, and
+    ``mid(incident)`` just before the network heals, while the late ones are still retrying.
+    After the window: one more event lost for good.
     """
     faults = stack.faults
     out: dict[str, Any] = {"lost": [], "answered": [], "refused": [], "late": []}
@@ -70,10 +75,12 @@ def _incident(stack: Any, pattern: list[str], mid: Any = None) -> dict:
     stack.advance(600)  # both dead: the schedule is over after about 7 minutes
     faults.clear("receiver")
     stack.replay(out["replayed"])
-    stack.wait()
+    stack.wait(IDLE_S)
     stack.advance(120)
     since = int(stack.clock.now())
     faults.set("receiver", drop_rate=1.0)
+    if opening is not None:
+        opening(out)
     for kind in pattern:
         if kind == "answered":
             faults.set("receiver", drop_rate=0.0, hang_rate=1.0, hang_s=30)
@@ -89,38 +96,45 @@ def _incident(stack: Any, pattern: list[str], mid: Any = None) -> dict:
         stack.advance(10)
     stack.advance(5)
     if mid is not None:
-        mid()  # the late events are still retrying
+        mid(out)  # the late events are still retrying
     faults.clear("receiver")
-    stack.wait()
+    stack.wait(IDLE_S)
     stack.advance(60)
     until = int(stack.clock.now())
     faults.set("receiver", drop_rate=1.0)
     out["after"] = fire()
     stack.advance(600)
     faults.clear("receiver")
-    stack.wait()
+    stack.wait(IDLE_S)
     out["since"], out["until"] = since, until
     return out
+
+
+def _lost_by_design(incident: dict) -> list[str]:
+    """The incident's lost events so far: "after" only once it is fired; the late ones never are."""
+    after = [incident["after"]] if "after" in incident else []
+    return sorted([incident["before"], *incident["lost"], *incident["refused"], *after])
+
+
+def _fired(incident: dict) -> set[str]:
+    """Every event the incident has fired so far."""
+    one = {incident[k] for k in ("replayed", "before", "after") if k in incident}
+    return one.union(*(incident[k] for k in ("lost", "answered", "refused", "late")))
 
 
 def _heal(stack: Any, incident: dict) -> None:
     """Replay whatever the incident lost and nobody recovered, so the CRM is whole again."""
     stack.faults.clear()
-    stack.wait()
-    mine = set(incident["lost"]) | set(incident["refused"]) | {incident["before"], incident["after"]}
-    for event_id in sorted(mine & set(_reference(stack.deliveries(), stack.receiver.inbox()))):
-        stack.replay(event_id)
-    stack.wait()
+    stack.wait(IDLE_S)
+    received = set(stack.receiver.inbox()["id"])
+    for lost_id in sorted(set(_lost_by_design(incident)) - received):
+        stack.replay(lost_id)
+    stack.wait(IDLE_S)
 
 
 def _created(stack: Any) -> dict[str, float]:
     """Each event's creation time, unrounded (Unix seconds), as recover() compares it."""
     return {r["id"]: r["created_at"] for r in stack.sources.store.all("SELECT id, created_at FROM events")}
-
-
-def _reference(attempts: pd.DataFrame, inbox: pd.DataFrame) -> list[str]:
-    last = attempts.groupby("event_id")["outcome"].last()
-    return sorted(set(last[last.isin(["dead", "failed"])].index) - set(inbox["id"]))
 
 
 def _ids(value: Any, what: str) -> list[str]:
@@ -150,34 +164,39 @@ def _why(ids: set[str], incident: dict, *, extra: bool) -> str:
     return "keep only the events whose last attempt ended dead or failed, and that are not in inbox['id']"
 
 
+def _compare_lost(got: Any, want: list[str], moment: str, incident: dict, what: str) -> None:
+    """Fail unless ``got`` (what lost_events returned ``moment``) is exactly ``want``, sorted."""
+    if isinstance(got, Exception):
+        raise got  # raised while the incident ran: reported now that it is over and healed
+    got_ids = _ids(got, f"lost_events {moment}")
+    extra, missing = set(got_ids) - set(want), set(want) - set(got_ids)
+    expect(not extra and not missing, expected=f"{len(want)} lost events {moment} ({what})",
+           got=f"{len(got_ids)} ids, {len(extra)} wrongly in, {len(missing)} missing",
+           hint=_why(extra, incident, extra=True) if extra else _why(missing, incident, extra=False))
+    expect(got_ids == sorted(got_ids), expected="the ids sorted", got=show(got_ids[:4]), hint="return sorted(ids)")
+
+
 @exercise("10.1", points=3, title="What did the outage lose?")
 def _lost(lost_events, stack):
     stack = _ready(stack)
     seen: dict[str, tuple] = {}
 
-    def ask(moment: str) -> None:
+    def ask(moment: str, incident: dict) -> None:
+        # Only the incident's own rows: what it lost is known by design, whatever else the stack holds.
+        mine = _fired(incident)
         attempts, inbox = stack.deliveries(), stack.receiver.inbox()
-        want = _reference(attempts, inbox)
+        attempts, inbox = attempts[attempts["event_id"].isin(mine)], inbox[inbox["id"].isin(mine)]
         try:
-            seen[moment] = (want, lost_events(attempts.copy(), inbox.copy()))
+            seen[moment] = (_lost_by_design(incident), lost_events(attempts.copy(), inbox.copy()))
         except Exception as e:  # raised after the incident is over and healed
-            seen[moment] = (want, e)
+            seen[moment] = (_lost_by_design(incident), e)
 
     incident = _incident(stack, ["lost", "answered", "refused", "lost", "answered", "lost"],
-                         mid=lambda: ask("while some events were still retrying"))
+                         mid=lambda so_far: ask("while some events were still retrying", so_far))
     try:
-        ask("after the incident")
+        ask("after the incident", incident)
         for moment, (want, got) in seen.items():
-            if isinstance(got, Exception):
-                raise got
-            got_ids = _ids(got, f"lost_events {moment}")
-            extra, missing = set(got_ids) - set(want), set(want) - set(got_ids)
-            expect(not extra and not missing,
-                   expected=f"{len(want)} lost events {moment} (the check's incident: another outage)",
-                   got=f"{len(got_ids)} ids, {len(extra)} wrongly in, {len(missing)} missing",
-                   hint=_why(extra, incident, extra=True) if extra else _why(missing, incident, extra=False))
-            expect(got_ids == sorted(got_ids), expected="the ids sorted", got=show(got_ids[:4]),
-                   hint="return sorted(ids)")
+            _compare_lost(got, want, moment, incident, "the check's incident: another outage")
     finally:
         _heal(stack, incident)
     return "only what the sender gave up on and the integration never saw"
@@ -191,46 +210,95 @@ def _in(seconds: Any, what: str) -> float:
              hint="take it from events['created_at'], e.g. times.min() - pd.Timedelta(seconds=1)")
 
 
+def _judge_window(recover_window: Any, table: pd.DataFrame, lost: list[str], created: dict[str, float],
+                  given: str = "") -> None:
+    """Fail unless recover_window(table, lost) holds every lost event and no event before or after them.
+
+    ``given`` says how the case differs from the usual one, for the messages.
+    """
+    order = sorted(created, key=lambda i: (created[i], i))
+    answer = recover_window(table.copy(), list(lost))
+    expect(isinstance(answer, (tuple, list)) and len(answer) == 2, expected="a pair (since, until)",
+           got=answer, hint="return since, until")
+    since, until = _in(answer[0], "since"), _in(answer[1], "until")
+    earliest, latest = min(lost, key=created.get), max(lost, key=created.get)
+    first, last = created[earliest], created[latest]
+    i, j = order.index(earliest), order.index(latest)
+    prev = created[order[i - 1]] if i > 0 else float("-inf")
+    after = created[order[j + 1]] if j + 1 < len(order) else float("inf")
+    shown = f"for {len(lost)} lost event(s) created {_at(first)} to {_at(last)}{given}"
+    expect(since <= first, expected=f"since at or before the first lost event {shown}",
+           got=f"since = {_at(since)}",
+           hint="the first lost event must be inside: since = its created_at minus a second of margin")
+    expect(until > last, expected=f"until after the last lost event {shown} (until is excluded)",
+           got=f"until = {_at(until)}",
+           hint="until is excluded, and times are rounded: until = the last created_at plus a second")
+    expect(since > prev, expected=f"no event before the first lost one in the window {shown}",
+           got="the window starts before the event just before it",
+           hint="start from the earliest lost event, not from the first event or the first failure")
+    expect(until <= after, expected=f"no event after the last lost one in the window {shown}",
+           got="the window ends after the event just after it",
+           hint="end just after the latest lost event (its created_at, not a later attempt's time, not now)")
+
+
 @exercise("10.2", points=2, title="A recovery window")
 def _window(recover_window, stack):
     stack = _ready(stack)
     incident = _incident(stack, ["lost", "refused", "answered", "lost"])
     try:
         created = _created(stack)
-        order = sorted(created, key=lambda i: (created[i], i))
         window = sorted({*incident["lost"], *incident["answered"], *incident["refused"]}, key=created.get)
         mine = [incident["replayed"], incident["before"], *window, *incident["late"], incident["after"]]
         rng = random.Random(10)
         cases = [incident["lost"] + incident["refused"], [incident["before"]], [*incident["lost"], incident["after"]],
                  [incident["after"]], incident["late"]]
         cases += [rng.sample(mine, rng.randint(1, 4)) for _ in range(4)]
-        events = stack.events()
+        table = stack.events()
         for lost in cases:
-            lost = sorted(lost, key=created.get)
-            answer = recover_window(events.copy(), list(lost))
-            expect(isinstance(answer, (tuple, list)) and len(answer) == 2, expected="a pair (since, until)",
-                   got=answer, hint="return since, until")
-            since, until = _in(answer[0], "since"), _in(answer[1], "until")
-            first, last = created[lost[0]], created[lost[-1]]
-            i, j = order.index(lost[0]), order.index(lost[-1])
-            prev = created[order[i - 1]] if i > 0 else float("-inf")
-            after = created[order[j + 1]] if j + 1 < len(order) else float("inf")
-            shown = f"for {len(lost)} lost event(s) created {_at(first)} to {_at(last)}"
-            expect(since <= first, expected=f"since at or before the first lost event {shown}",
-                   got=f"since = {_at(since)}",
-                   hint="the first lost event must be inside: since = its created_at minus a second of margin")
-            expect(until > last, expected=f"until after the last lost event {shown} (until is excluded)",
-                   got=f"until = {_at(until)}",
-                   hint="until is excluded, and times are rounded: until = the last created_at plus a second")
-            expect(since > prev, expected=f"no event before the first lost one in the window {shown}",
-                   got="the window starts before the event just before it",
-                   hint="start from the earliest lost event, not from the first event or the first failure")
-            expect(until <= after, expected=f"no event after the last lost one in the window {shown}",
-                   got="the window ends after the event just after it",
-                   hint="end just after the latest lost event (its created_at, not a later attempt's time, not now)")
+            _judge_window(recover_window, table, sorted(lost, key=created.get), created)
     finally:
         _heal(stack, incident)
     return "every lost event inside, nothing fired before or after them"
+
+
+def _judge_recovery(recover_exactly: Any, stack: Any, incident: dict, since: pd.Timestamp, until: pd.Timestamp,
+                    want: set[str], inside: set[str], missing_hint: str = "replay each of them with stack.replay"
+                    ) -> None:
+    """Fail unless recover_exactly(stack, since, until) replays exactly ``want``, once, and waits for them.
+
+    ``inside`` holds the events created in [since, until), for the message about the others.
+    """
+    marks = len(stack.deliveries()), len(stack.receiver.rejections())
+    got = recover_exactly(stack, since, until)
+    status = stack.dispatcher.deliveries().set_index("event_id")["status"]
+    pending = [i for i in want if status.get(i) in ("pending", "retrying")]
+    stack.wait(IDLE_S)
+    sent = set(stack.deliveries().iloc[marks[0]:]["event_id"])
+    extra, missing = sent - want, want - sent
+    outside = extra - inside
+    expect(not (extra & set(incident["answered"])),
+           expected="no event the integration had received sent again",
+           got=f"{len(extra & set(incident['answered']))} sent twice",
+           hint="their answers were lost, but they arrived: leave out the ids in stack.receiver.inbox()['id']")
+    expect(not outside, expected=f"nothing outside [{since:%H:%M:%S}, {until:%H:%M:%S}) replayed",
+           got=f"{len(outside)} event(s) from outside the window replayed",
+           hint="keep only the lost events with since <= created_at < until (see stack.events())")
+    expect(not extra, expected="only lost events replayed", got=f"{len(extra)} other event(s) sent again",
+           hint="replay only the events that lost_events(...) returns")
+    expect(not missing, expected=f"all {len(want)} lost events of the window replayed",
+           got=f"{len(missing)} not sent again", hint=missing_hint)
+    expect(not pending, expected="the replays delivered when recover_exactly returns",
+           got=f"{len(pending)} still pending", hint="after the replays, wait until the stack is idle (stack.wait)")
+    ids = _ids(got, "the return value")
+    expect(ids == sorted(want), expected="the sorted list of the ids you replayed", got=show(ids),
+           hint="return sorted(ids)")
+    inbox = stack.receiver.inbox().set_index("id")["status"]
+    expect(all(inbox.get(i) == "processed" for i in want), expected="every replayed event processed",
+           got=show({i: inbox.get(i) for i in want}),
+           hint="after the replays, wait until the stack is idle (stack.wait)")
+    twice = stack.receiver.rejections().iloc[marks[1]:].query("outcome == 'duplicate'")
+    expect(twice.empty, expected="nothing arriving twice at the integration",
+           got=f"{len(twice)} duplicate(s)", hint="replay each lost event once")
 
 
 @exercise("10.3", points=3, title="Recover exactly what was lost")
@@ -238,39 +306,10 @@ def _recover(recover_exactly, stack):
     stack = _ready(stack)
     incident = _incident(stack, ["answered", "lost", "answered", "refused", "lost", "answered", "lost"])
     try:
-        marks = len(stack.deliveries()), len(stack.receiver.rejections())
-        got = recover_exactly(stack, _timestamp(incident["since"]), _timestamp(incident["until"]))
-        status = stack.dispatcher.deliveries().set_index("event_id")["status"]
-        pending = [i for i in (*incident["lost"], *incident["refused"]) if status.get(i) in ("pending", "retrying")]
-        stack.wait()
-        sent = set(stack.deliveries().iloc[marks[0]:]["event_id"])
-        want = set(incident["lost"]) | set(incident["refused"])
-        extra, missing = sent - want, want - sent
         created = _created(stack)
-        outside = {i for i in extra if not incident["since"] <= created.get(i, 0) < incident["until"]}
-        expect(not (extra & set(incident["answered"])),
-               expected="no event the integration had received sent again",
-               got=f"{len(extra & set(incident['answered']))} sent twice",
-               hint="their answers were lost, but they arrived: leave out the ids in stack.receiver.inbox()['id']")
-        expect(not outside, expected=f"nothing outside [{_timestamp(incident['since']):%H:%M}, "
-                                     f"{_timestamp(incident['until']):%H:%M}) replayed",
-               got=f"{len(outside)} event(s) from outside the window replayed",
-               hint="keep only the lost events with since <= created_at < until (see stack.events())")
-        expect(not extra, expected="only lost events replayed", got=f"{len(extra)} other event(s) sent again",
-               hint="replay only the events that lost_events(...) returns")
-        expect(not missing, expected=f"all {len(want)} lost events of the window replayed",
-               got=f"{len(missing)} not sent again", hint="call stack.replay(event_id) for each of them")
-        expect(not pending, expected="the replays delivered when recover_exactly returns",
-               got=f"{len(pending)} still pending", hint="call stack.wait() after the replays")
-        ids = _ids(got, "the return value")
-        expect(ids == sorted(want), expected="the sorted list of the ids you replayed", got=show(ids),
-               hint="return sorted(ids)")
-        inbox = stack.receiver.inbox().set_index("id")["status"]
-        expect(all(inbox.get(i) == "processed" for i in want), expected="every replayed event processed",
-               got=show({i: inbox.get(i) for i in want}), hint="call stack.wait() after the replays")
-        twice = stack.receiver.rejections().iloc[marks[1]:].query("outcome == 'duplicate'")
-        expect(twice.empty, expected="nothing arriving twice at the integration",
-               got=f"{len(twice)} duplicate(s)", hint="replay each lost event once")
+        inside = {i for i in _fired(incident) if incident["since"] <= created[i] < incident["until"]}
+        _judge_recovery(recover_exactly, stack, incident, _timestamp(incident["since"]), _timestamp(incident["until"]),
+                        set(incident["lost"]) | set(incident["refused"]), inside)
     finally:
         _heal(stack, incident)
     return "the CRM has every lost event, and nothing was sent twice"

@@ -183,6 +183,9 @@ class Run:
                 if stopped:
                     self.stopped.append(step["label"])
                 error = next((o for o in cell.outputs if o.get("output_type") == "error"), None)
+                if error and any(m in str(error.get("evalue")) for m in ("File too large", "No space left")):
+                    self.stopped.append(f"{step['label']} hit the sandbox's file size limit "
+                                        f"({self.sandbox.limits.file_mb} MB) or filled the disk and")
                 if step.get("answer") and (stopped or error):
                     self.errors[step["answer"]] = (
                         f"your answer cell ran longer than {self.cell_timeout:g} s and was stopped (an endless loop?)"
@@ -192,8 +195,9 @@ class Run:
             fatal = f"{e} (while running {label})" if label else str(e)
         except Exception as e:  # nbclient's own failures (a kernel that will not start...): the row says so
             fatal = f"could not run the notebook: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"[:200]
-        status = "ok" if not self.stopped else (", ".join(self.stopped) + f" ran longer than {self.cell_timeout:g} s "
-                                                                          "and was stopped")
+        status = "ok" if not self.stopped else ", ".join(
+            s if s.endswith(" and") else f"{s} ran longer than {self.cell_timeout:g} s and" for s in self.stopped) \
+            + " was stopped"
         self.emit({"status": status, "fatal": fatal, "isolation": self.sandbox.isolation, "review": review})
 
     def close(self) -> None:
