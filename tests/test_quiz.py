@@ -1,4 +1,8 @@
-"""The quiz machinery (hooklab.quiz), lesson 15's question bank and lab 15's checks."""
+"""The quiz machinery (hooklab.quiz), lesson 15's question bank and lab 15's checks.
+
+Lab 15's grader-only side (the key of Q1 and Q4, the hidden checks) is tested with the other hidden
+checks in tests/test_hidden_11_15.py; here, what a learner's copy does without it.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ import pytest
 
 import hooklab
 from hooklab import signing
-from hooklab.course import checks, lab15
+from hooklab.course import checks, lab15, quiz15
+from hooklab.errors import StackError
 from hooklab.quiz import Question, Quiz
 from hooklab.testing import sample, signed
 
@@ -273,10 +278,21 @@ def test_lab15_checks_pass_right_answers(capsys):
     ("15.1", lambda: "a", "ordinary HTTP POST"),
     ("15.1", lambda: "b", "stream"),
     ("15.1", lambda: "d", "86,400 requests"),
-    ("15.1", lambda: "e", "expected one option letter"),
     ("15.2", lambda: "a", "additionalProperties: false"),
     ("15.2", lambda: "b", "unknown event type is acknowledged"),
     ("15.2", lambda: "c", "key order means nothing"),
+])
+def test_a_wrong_choice_is_recorded_by_the_lab_and_marked_wrong_by_the_grader_with_its_reason(ex, answer, words,
+                                                                                             capsys):
+    checks.check(ex, answer)  # the lab's own check only reads the letter: trying each one tells nothing
+    assert f"answer {answer()!r} recorded; the grader marks it" in capsys.readouterr().out
+    passed, message = checks.verdict(ex, answer)
+    assert not passed and "passed the visible check, but not the grader's own cases" in message and words in message
+
+
+@pytest.mark.parametrize("ex, answer, words", [
+    ("15.1", lambda: "e", "expected one option letter: a, b, c, d"),
+    ("15.2", lambda: 4, "expected one option letter"),
     ("15.3", lambda stack, client: None, "expected your test to fail on the receiver"),
     ("15.3", both_2xx, "expected your test to fail on the receiver"),
     ("15.3", always_fails, "expected your test to pass on a correct receiver; got it failed: AssertionError"),
@@ -291,6 +307,49 @@ def test_lab15_checks_reject_wrong_answers_and_say_why(ex, answer, words):
     with pytest.raises(checks.CheckFailed, match=f"❌ {ex}") as e:
         checks.check(ex, answer)
     assert words in str(e.value)
+
+
+# -- a learner's copy of the course: no grader's files --------------------------------------
+
+@pytest.fixture
+def release(monkeypatch):
+    """The quiz as in the student release, where hooklab/course/hidden/ is left out."""
+    monkeypatch.setattr(quiz15, "graded_key", lambda qid: None)
+
+
+def test_without_the_graders_files_the_lesson_notes_a_graded_question_and_gives_nothing_away(release, capsys):
+    quiz = lab15.quiz()
+    for letter in "abcd":
+        right, message = quiz.grade("Q1", letter)
+        assert right is None and message.startswith(f"📝 Q1: '{letter}' noted. Lab 15 grades this question "
+                                                    "(exercise 15.1)")
+    assert quiz.grade("Q4", "z")[0] is None and "answer with one of" in quiz.grade("Q4", "z")[1]
+    with pytest.raises(StackError, match="Q4 is graded in lab 15"):
+        quiz.truth("Q4")
+    quiz.answer("Q1", "c")
+    quiz.answer("Q2", 7)
+    out = capsys.readouterr().out
+    assert "📝 Q1" in out and "✅ Q2 right" in out and "Score: 1 of 9 right (1 answered)." in out
+    assert "Q1" not in quiz.score()["question"].tolist() and len(quiz.score()) == 9
+    panel = quiz.ask("Q4")
+    panel.control.value = "d"
+    panel.button.click()
+    assert "noted" in panel.feedback.value and "darkorange" in panel.feedback.value and "Score" not in \
+        panel.feedback.value
+
+
+def test_without_the_graders_files_the_labs_multiple_choice_checks_still_read_the_answer(release, capsys):
+    checks.check("15.1", lambda: "B)")
+    assert "answer 'b' recorded" in capsys.readouterr().out
+    with pytest.raises(checks.CheckFailed, match="expected one option letter"):
+        checks.check("15.2", lambda: "the rename")
+
+
+def test_the_released_modules_hold_no_key_to_the_graded_questions():
+    for module in (quiz15, lab15):
+        source = Path(module.__file__).read_text(encoding="utf-8")
+        assert "Push against pull" not in source and "_refused_changes" not in source
+    assert not hasattr(quiz15, "never_processed")  # 15.5's reference answer is the grader's too
 
 
 def test_an_unanswered_test_is_reported_as_not_answered_yet():

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 import queue
 import statistics
 import threading
 import time
 
+from .boundary import is_remote
 from .checks import exercise, expect, fail, show
 
 #: What one CRM call costs the slow handler, in seconds.
@@ -24,19 +24,50 @@ def slow_handle(event: dict, log: list | None = None) -> None:
         log.append(event)
 
 
+#: At most this much of an answer time is put down to the grader's round trip (below CRM_CALL_S, so a
+#: handler run inside the request can never pass, whatever the round trip measured).
+MAX_ROUND_TRIP_MS = 25.0
+
+
+def _round_trip_ms(app) -> float:
+    """What the grader's boundary adds to each request of ``app`` (0 when the check runs in the notebook).
+
+    The grader calls the learner's app from another process; each request crosses into the
+    kernel and back. Its median over ten empty crossings is taken off each answer time.
+    """
+    if not is_remote(app):
+        return 0.0
+    crossings = [app._boundary.ping() * 1000 for _ in range(10)]
+    return min(statistics.median(crossings), MAX_ROUND_TRIP_MS)
+
+
 def _post_all(app, events: list[dict]) -> tuple[list[int], list[float]]:
+    """Each event posted to ``app``: the statuses, and the answer times in ms (the round trip taken off)."""
     client = app.test_client()
+    overhead = _round_trip_ms(app)
     statuses, latencies = [], []
     for event in events:
         start = time.perf_counter()
         response = client.post("/webhooks", json=event)
-        latencies.append((time.perf_counter() - start) * 1000)
+        latencies.append(max(0.0, (time.perf_counter() - start) * 1000 - overhead))
         statuses.append(response.status_code)
     return statuses, latencies
 
 
 def _p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1]
+
+
+def _answer_time(app, latencies: list[float]) -> tuple[str, float]:
+    """The statistic 12.1 judges: p95 in the notebook; the median when graded from another process.
+
+    Across the grader's boundary the tail is the grading machine's (other students' kernels share
+    its cores), so there the median, which that noise does not move, decides; a handler run inside
+    the request adds its 50 ms to every answer and fails either way.
+    """
+    if is_remote(app):
+        return "median answer time (graded across processes, the round trip taken off)", statistics.median(latencies)
+    return "p95 answer time", _p95(latencies)
 
 
 def _events(n: int, start: int = 0) -> list[dict]:
@@ -57,47 +88,57 @@ def _acknowledge(make_app):
     while not jobs.empty():
         queued.append(jobs.get_nowait())
     expect(queued == events, expected="the 30 events on the queue, in order, unchanged",
-           got=f"{len(queued)} item(s), first {show(queued[:1])}", hint="jobs.put(request.get_json())")
-    p95 = _p95(latencies)
-    expect(p95 < TARGET_P95_MS, expected=f"p95 answer time under {TARGET_P95_MS:g} ms",
-           got=f"{p95:.1f} ms", hint="do no work in the request: no handler call, no sleep, just put and answer")
+           got=f"{len(queued)} item(s), first {show(queued[:1])}",
+           hint="put the parsed JSON body, request.get_json(), on jobs as it is")
+    what, ms = _answer_time(app, latencies)
+    expect(ms < TARGET_P95_MS, expected=f"{what} under {TARGET_P95_MS:g} ms", got=f"{ms:.1f} ms", hint="do no work in the request: no handler call, no sleep, just put and answer")
     return f"the sender waits under {TARGET_P95_MS:g} ms, not the {CRM_CALL_S * 1000:.0f} ms of the handler"
+
+
+def _run_worker(work, jobs: queue.Queue, handle, size: int, seconds: float = 5) -> dict:
+    """Run ``work(jobs, handle, size)`` on a thread; its return value (``"n"``) or error, once it ends."""
+    result: dict = {}
+    done = threading.Event()
+
+    def run():
+        try:
+            result["n"] = work(jobs, handle, size)
+        except Exception as e:  # raised again by the caller, in check()'s thread
+            result["error"] = e
+        finally:
+            done.set()
+
+    threading.Thread(target=run, daemon=True).start()
+    if not done.wait(seconds):
+        fail(expected="work() to return after the None that ends the queue",
+             got=f"it still runs after {seconds:g} s", hint="stop the loop when you take None off the queue")
+    if "error" in result:
+        raise result["error"]  # a stub is "not answered yet", any other error the learner's own
+    return result
+
+
+def _judge_batches(work, n: int, size: int, want: list[int]) -> None:
+    """``n`` events already waiting, then None: batches of the sizes ``want``, every event once, in order."""
+    jobs: queue.Queue = queue.Queue()
+    for event in _events(n):
+        jobs.put(event)
+    jobs.put(None)
+    batches: list[list] = []
+    result = _run_worker(work, jobs, batches.append, size)
+    sizes = [len(b) for b in batches]
+    expect(sizes == want, expected=f"batches of {want} for {n} events with batch_size {size}",
+           got=show(sizes), hint="block for the first item, then take more with get_nowait() up to batch_size")
+    flat = [e for b in batches for e in b]
+    expect(flat == _events(n), expected="every event once, in order", got=f"{len(flat)} event(s)",
+           hint="pass each batch (a list of events) to handle, once")
+    expect(result.get("n") == n, expected=f"work() to return {n}, the events handled",
+           got=show(result.get("n")), hint="count the events, not the batches")
 
 
 @exercise("12.2", points=3, title="A worker that handles events in batches")
 def _work(work):
-    for n, size in ((25, 10), (7, 3), (4, 10)):
-        jobs: queue.Queue = queue.Queue()
-        for event in _events(n):
-            jobs.put(event)
-        jobs.put(None)
-        batches: list[list] = []
-        done = threading.Event()
-        result = {}
-
-        def run():
-            try:
-                result["n"] = work(jobs, batches.append, size)
-            except Exception as e:  # raised again below, in check()'s thread
-                result["error"] = e
-            finally:
-                done.set()
-
-        threading.Thread(target=run, daemon=True).start()
-        if not done.wait(5):
-            fail(expected="work() to return after the None that ends the queue",
-                 got="it still runs after 5 s", hint="stop the loop when you take None off the queue")
-        if "error" in result:
-            raise result["error"]  # a stub is "not answered yet", any other error the learner's own
-        sizes = [len(b) for b in batches]
-        want = [size] * (n // size) + ([n % size] if n % size else [])
-        expect(sizes == want, expected=f"batches of {want} for {n} events with batch_size {size}",
-               got=show(sizes), hint="block for the first item, then take more with get_nowait() up to batch_size")
-        flat = [e for b in batches for e in b]
-        expect(flat == _events(n), expected="every event once, in order", got=f"{len(flat)} event(s)",
-               hint="pass each batch (a list of events) to handle, once")
-        expect(result.get("n") == n, expected=f"work() to return {n}, the events handled",
-               got=show(result.get("n")), hint="count the events, not the batches")
+    for n, size, want in ((25, 10, [10, 10, 5]), (7, 3, [3, 3, 1]), (4, 10, [4])):
+        _judge_batches(work, n, size, want)
     return "one CRM call per batch instead of one per event"
 
 
@@ -109,7 +150,7 @@ def _bounded(make_bounded_app):
     answers = [client.post("/webhooks", json=e) for e in _events(8)]
     statuses = [r.status_code for r in answers]
     expect(statuses == [202] * 5 + [503] * 3, expected="202 for the first 5 events, then 503 (limit 5)",
-           got=show(statuses), hint="if jobs.qsize() >= limit: answer 503 before putting anything")
+           got=show(statuses), hint="compare jobs.qsize() with limit first, and answer 503 before putting anything")
     expect(all(r.headers.get("Retry-After", "").isdigit() for r in answers[5:]),
            expected="a Retry-After header (seconds) on each 503", got=show(answers[5].headers.get("Retry-After")),
            hint='return jsonify(error="busy"), 503, {"Retry-After": "10"}')
@@ -121,12 +162,17 @@ def _bounded(make_bounded_app):
     return "a full queue pushes back on the sender instead of growing without bound"
 
 
+#: 12.4's cases: (rate per second, seconds per event, utilisation) -> workers.
+CAPACITY = {(100, 0.05, 0.7): 8, (10, 0.05, 0.7): 1, (250, 0.2, 0.8): 63, (1, 2.0, 0.5): 4, (30, 0.1, 0.4): 8}
+
+
 @exercise("12.4", points=2, title="How many workers?")
 def _capacity(workers_needed):
-    cases = ((100, 0.05, 0.7), (10, 0.05, 0.7), (250, 0.2, 0.8), (1, 2.0, 0.5), (30, 0.1, 0.4))
-    for rate, seconds, utilisation in cases:
-        want = math.ceil(rate * seconds / utilisation)
+    for (rate, seconds, utilisation), want in CAPACITY.items():
         got = workers_needed(rate, seconds, utilisation)
+        hint = ("a whole number: round a fraction of a worker up, never down" if got is not None and got != want
+                and isinstance(got, (int, float)) and not float(got).is_integer() else
+                "rate * seconds is the busy workers on average; divide by utilisation; round up")
         expect(got == want, expected=f"{want} workers for {rate}/s at {seconds} s each, kept {utilisation:.0%} busy",
-               got=show(got), hint="rate * seconds is the busy workers on average; divide by utilisation; round up")
+               got=show(got), hint=hint)
     return "capacity = arrival rate × work per event, with headroom"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -47,15 +48,16 @@ def _traffic(stack: Stack, rng: random.Random, bursts: int = 3, size: int = 8, p
             except Exception:  # nothing to refund or unsubscribe yet
                 stack.fire("order.completed")
         stack.advance(pause)
-    stack.wait()
+    stack.wait(timeout=None)  # every burst delivered and processed: the incident is over
 
 
 def _naive_orders(stack: Stack) -> None:
     @stack.receiver.on("order.completed")
     def create_order(event):  # POST: one new row per call, the classic duplicate maker
-        d = event["data"]
-        stack.crm.upsert_contact(d["email"], name=d["name"], lifecycle_stage="customer")
-        stack.crm.create_order(d["order_id"], d["email"], d["total"], d["currency"], items=d["items"])
+        order = event["data"]
+        stack.crm.upsert_contact(order["email"], name=order["name"], lifecycle_stage="customer")
+        stack.crm.create_order(order["order_id"], order["email"], order["total"], order["currency"],
+                               items=order["items"])
 
 
 def _inject(stack: Stack, fault: str, rng: random.Random, pause: float) -> None:
@@ -106,7 +108,7 @@ def incident(fault: str, seed: int = 1) -> Stack:
     return _play(start(seed=seed, clock="virtual"), fault, seed)
 
 
-def _hidden(fault: str, seed: int) -> Stack:
+def _graded_incident(fault: str, seed: int) -> Stack:
     # Not start(): the learner's own stack keeps running while the check works.
     stack = Stack(seed=seed, clock="virtual", data_dir=None, timeout=5.0, retries=True, schedule=None, workers=4)
     return _play(stack, fault, seed)
@@ -134,145 +136,146 @@ def windows(stack: Stack, every: float = 60, span: float = 300) -> pd.DataFrame:
 
 # -- 13.1 delays ------------------------------------------------------------------------------------
 
-def _events_frame(rng: random.Random, n: int, unprocessed: float, outlier: bool) -> pd.DataFrame:
+def _events_frame(lags: list[float | None], every: float = 3.0) -> pd.DataFrame:
+    """Events created ``every`` seconds apart from 09:00; each processed ``lag`` seconds later (None: never)."""
     t0 = pd.Timestamp("2026-01-05 09:00", tz="UTC")
-    created = [t0 + pd.Timedelta(seconds=i * rng.uniform(0.5, 3)) for i in range(n)]
-    lags = [rng.expovariate(1 / rng.choice([2, 20, 90])) for _ in range(n)]
-    if outlier:
-        lags[rng.randrange(n)] = 5000.0
-    processed = [c + pd.Timedelta(seconds=round(lag, 3)) if rng.random() >= unprocessed else pd.NaT
-                 for c, lag in zip(created, lags)]
-    return pd.DataFrame({"id": [f"msg_{i:03d}" for i in range(n)], "created_at": created,
+    created = [t0 + pd.Timedelta(seconds=i * every) for i in range(len(lags))]
+    processed = [c + pd.Timedelta(seconds=lag) if lag is not None else pd.NaT for c, lag in zip(created, lags)]
+    return pd.DataFrame({"id": [f"msg_{i:03d}" for i in range(len(lags))],
+                         "created_at": pd.to_datetime(pd.Series(created, dtype=object), utc=True),
                          "processed_at": pd.to_datetime(pd.Series(processed, dtype=object), utc=True)})
 
 
-def _delays_truth(events: pd.DataFrame) -> dict:
-    lag = (events["processed_at"] - events["created_at"]).dt.total_seconds().dropna()
-    return {"p95_lag_s": float(lag.quantile(0.95)) if len(lag) else 0.0,
-            "unprocessed": int(events["processed_at"].isna().sum())}
+#: 13.1's events: (lags in seconds, None for never processed) -> (p95 lag, unprocessed).
+DELAYS = [
+    ([1.2, 0.8, 2.5, 1.9, 3.1, 0.6, 4.4, 2.2, 1.1, 0.9, 7.5, 2.8, 1.6, 3.3, 0.7, 12.0, 2.0, 1.4, 3000.0, 2.6],
+     (161.4, 0)),
+    ([4.0, None, 15.5, 2.25, 30.0, None, 8.0, 61.0, None, 3.5, 12.0, 9.75], (48.6, 3)),
+    ([None, None, None, None, None], (0.0, 5)),
+    ([42.5], (42.5, 0)),
+]
+
+
+def _judge_delays(delays: Callable, frame: pd.DataFrame, want_p95: float, want_unprocessed: int) -> None:
+    got = delays(frame.copy())
+    expect(isinstance(got, dict) and {"p95_lag_s", "unprocessed"} <= set(got),
+           expected="a dict with 'p95_lag_s' and 'unprocessed'", got=got,
+           hint='return {"p95_lag_s": ..., "unprocessed": ...}')
+    expect(isinstance(got["unprocessed"], (int, float)) and got["unprocessed"] == want_unprocessed,
+           expected=f"unprocessed = {want_unprocessed} (events with no processed_at)",
+           got=got["unprocessed"], hint="count the rows where processed_at is missing (NaT): .isna().sum()")
+    p95 = got["p95_lag_s"]
+    expect(isinstance(p95, (int, float)) and not math.isnan(p95)
+           and math.isclose(p95, want_p95, rel_tol=0.01, abs_tol=0.01),
+           expected=f"p95_lag_s ≈ {want_p95:.2f} s ({len(frame)} events, {want_unprocessed} unprocessed)",
+           got=round(p95, 3) if isinstance(p95, (int, float)) else p95,
+           hint="lag = (processed_at - created_at).dt.total_seconds(); drop the missing ones, then "
+                ".quantile(0.95); 0.0 when nothing was processed (not the mean, not the max)")
 
 
 @exercise("13.1", points=2, title="Delays: p95 lag and events still waiting")
 def _delays(delays):
-    rng = random.Random(131)
-    frames = [_events_frame(rng, 40, 0.0, True), _events_frame(rng, 60, 0.25, False),
-              _events_frame(rng, 25, 0.1, True), _events_frame(rng, 12, 1.0, False)]
-    for frame in frames:
-        want, got = _delays_truth(frame), delays(frame.copy())
-        expect(isinstance(got, dict) and {"p95_lag_s", "unprocessed"} <= set(got),
-               expected="a dict with 'p95_lag_s' and 'unprocessed'", got=got,
-               hint='return {"p95_lag_s": ..., "unprocessed": ...}')
-        expect(isinstance(got["unprocessed"], (int, float)) and got["unprocessed"] == want["unprocessed"],
-               expected=f"unprocessed = {want['unprocessed']} (events with no processed_at)",
-               got=got["unprocessed"], hint="count the rows where processed_at is missing (NaT): .isna().sum()")
-        p95 = got["p95_lag_s"]
-        expect(isinstance(p95, (int, float)) and not math.isnan(p95)
-               and math.isclose(p95, want["p95_lag_s"], rel_tol=0.01, abs_tol=0.01),
-               expected=f"p95_lag_s ≈ {want['p95_lag_s']:.2f} s ({len(frame)} events, "
-                        f"{want['unprocessed']} unprocessed)",
-               got=round(p95, 3) if isinstance(p95, (int, float)) else p95,
-               hint="lag = (processed_at - created_at).dt.total_seconds(); drop the missing ones, then "
-                    ".quantile(0.95); 0.0 when nothing was processed (not the mean, not the max)")
+    for lags, (p95, unprocessed) in DELAYS:
+        _judge_delays(delays, _events_frame(lags), p95, unprocessed)
     return "an event that never arrives has no lag, so you count it apart"
 
 
 # -- 13.2 frequent errors ---------------------------------------------------------------------------
 
-_RESULTS = [(202, None, "delivered"), (200, None, "delivered"), (503, "HTTP 503", "retrying"),
-            (500, "HTTP 500", "retrying"), (401, "HTTP 401", "failed"), (410, "HTTP 410", "disabled"),
-            (None, "timeout", "retrying"), (None, "connection", "retrying"), (503, "HTTP 503", "dead")]
+_OK, _503, _DEAD = (202, None, "delivered"), (503, "HTTP 503", "retrying"), (503, "HTTP 503", "dead")
+_TIMEOUT, _CONNECTION, _401 = (None, "timeout", "retrying"), (None, "connection", "retrying"), (401, "HTTP 401", "failed")
 
 
-def _attempts_frame(rng: random.Random, n: int, weights: list[float]) -> pd.DataFrame:
-    picks = rng.choices(_RESULTS, weights=weights, k=n)
-    return pd.DataFrame({"attempt_id": range(1, n + 1), "subscription": "sub_integration",
-                         "status_code": pd.array([p[0] for p in picks], dtype="Int64"),
-                         "error": [p[1] for p in picks], "outcome": [p[2] for p in picks]})
+def _attempts_frame(rows: list[tuple]) -> pd.DataFrame:
+    """Attempts like stack.deliveries(): one per ``(status_code, error, outcome)``."""
+    return pd.DataFrame({"attempt_id": range(1, len(rows) + 1), "subscription": "sub_integration",
+                         "status_code": pd.array([r[0] for r in rows], dtype="Int64"),
+                         "error": [r[1] for r in rows], "outcome": [r[2] for r in rows]})
 
 
-def _shares_truth(attempts: pd.DataFrame) -> dict:
-    failed = attempts[attempts["outcome"] != "delivered"]
-    keys = [str(s) if not pd.isna(s) else e for s, e in zip(failed["status_code"], failed["error"])]
-    return {k: keys.count(k) / len(attempts) for k in sorted(set(keys))}
+#: 13.2's attempts -> the share of all attempts that each failed result takes.
+SHARES = [
+    ([_OK, _OK, _503, _OK, _TIMEOUT, _OK, _OK, _503, _401, _OK, _OK, _CONNECTION, _OK, _503, _OK, _TIMEOUT, _OK,
+      _DEAD, _OK, _OK], {"503": 0.2, "timeout": 0.1, "connection": 0.05, "401": 0.05}),
+    ([_401, _401, (200, None, "delivered"), _401, _401, (200, None, "delivered"), _401, (200, None, "delivered"),
+      _401, (200, None, "delivered")], {"401": 0.6}),
+    ([_OK] * 8, {}),
+    ([_OK, (500, "HTTP 500", "retrying"), _OK, _OK, (410, "HTTP 410", "disabled"), _OK, (502, "HTTP 502", "retrying"),
+      _OK, _OK, (None, "timeout", "dead"), _OK, (500, "HTTP 500", "retrying"), _OK, _OK, _OK, _OK],
+     {"500": 0.125, "410": 0.0625, "502": 0.0625, "timeout": 0.0625}),
+]
+
+
+def _judge_shares(error_shares: Callable, frame: pd.DataFrame, want: dict) -> None:
+    got = error_shares(frame.copy())
+    expect(isinstance(got, dict), expected="a dict like {'503': 0.2, 'timeout': 0.05}", got=got,
+           hint="build a dict: result -> share")
+    expect(sorted(map(str, got)) == sorted(want) and all(isinstance(k, str) for k in got),
+           expected=f"the keys {sorted(want)} (failed attempts only)", got=sorted(got, key=str),
+           hint="the key is str(status_code) when there is one, else the error ('timeout', 'connection'); "
+                "leave out attempts whose outcome is 'delivered'")
+    off = {k: round(float(got[k]), 3) for k in want if not math.isclose(got[k], want[k], abs_tol=0.001)}
+    expect(not off, expected=f"shares of ALL {len(frame)} attempts: {show({k: round(v, 3) for k, v in want.items()})}",
+           got=show(off), hint="divide each count by the number of attempts, delivered ones included")
 
 
 @exercise("13.2", points=2, title="Frequent errors: failure share by status")
 def _errors(error_shares):
-    rng = random.Random(132)
-    frames = [_attempts_frame(rng, 50, [60, 5, 20, 0, 0, 0, 5, 0, 1]),
-              _attempts_frame(rng, 40, [10, 0, 0, 0, 30, 0, 0, 0, 0]),
-              _attempts_frame(rng, 80, [40, 10, 5, 5, 3, 1, 4, 6, 1]),
-              _attempts_frame(rng, 20, [1, 0, 0, 0, 0, 0, 0, 0, 0])]
-    for frame in frames:
-        want, got = _shares_truth(frame), error_shares(frame.copy())
-        expect(isinstance(got, dict), expected="a dict like {'503': 0.2, 'timeout': 0.05}", got=got,
-               hint="build a dict: result -> share")
-        expect(sorted(map(str, got)) == sorted(want) and all(isinstance(k, str) for k in got),
-               expected=f"the keys {sorted(want)} (failed attempts only)", got=sorted(got, key=str),
-               hint="the key is str(status_code) when there is one, else the error ('timeout', 'connection'); "
-                    "leave out attempts whose outcome is 'delivered'")
-        off = {k: round(float(got[k]), 3) for k in want if not math.isclose(got[k], want[k], abs_tol=0.001)}
-        expect(not off, expected=f"shares of ALL {len(frame)} attempts: "
-                                 f"{ {k: round(v, 3) for k, v in want.items()} }",
-               got=show(off), hint="divide each count by the number of attempts, delivered ones included")
+    for rows, want in SHARES:
+        _judge_shares(error_shares, _attempts_frame(rows), want)
     return "a 5xx says the receiver struggles, a 401 says the configuration is wrong"
 
 
 # -- 13.3 alert transitions -------------------------------------------------------------------------
 
-def _transitions_truth(frame: pd.DataFrame, thresholds: dict) -> list[tuple]:
-    out, firing = [], set()
-    for row in frame.to_dict("records"):
-        for metric, limit in thresholds.items():
-            bad = row[metric] > limit
-            if bad and metric not in firing:
-                out.append((row["window"], metric, "firing"))
-                firing.add(metric)
-            elif not bad and metric in firing:
-                out.append((row["window"], metric, "resolved"))
-                firing.discard(metric)
-    return out
+_THRESHOLDS = {"error_rate": 0.05, "p95_lag_s": 60.0}
+
+#: 13.3's windows, thresholds, and the transitions to post.
+TRANSITIONS = [
+    (pd.DataFrame({"window": ["09:00", "09:01", "09:02", "09:03", "09:04", "09:05", "09:06"],
+                   "error_rate": [0.0, 0.3, 0.42, 0.35, 0.05, 0.0, 0.0],
+                   "p95_lag_s": [1.0, 4.0, 75.0, 320.0, 310.0, 90.0, 12.0]}), _THRESHOLDS,
+     [("09:01", "error_rate", "firing"), ("09:02", "p95_lag_s", "firing"), ("09:04", "error_rate", "resolved"),
+      ("09:06", "p95_lag_s", "resolved")]),
+    (pd.DataFrame({"window": [f"10:{i:02d}" for i in range(10)],
+                   "error_rate": [0.0, 0.08, 0.02, 0.09, 0.05, 0.06, 0.06, 0.01, 0.0, 0.12],
+                   "p95_lag_s": [5.0, 12.0, 60.0, 61.0, 75.0, 40.0, 60.0, 60.5, 300.0, 280.0]}), _THRESHOLDS,
+     [("10:01", "error_rate", "firing"), ("10:02", "error_rate", "resolved"), ("10:03", "error_rate", "firing"),
+      ("10:03", "p95_lag_s", "firing"), ("10:04", "error_rate", "resolved"), ("10:05", "error_rate", "firing"),
+      ("10:05", "p95_lag_s", "resolved"), ("10:07", "error_rate", "resolved"), ("10:07", "p95_lag_s", "firing"),
+      ("10:09", "error_rate", "firing")]),
+    (pd.DataFrame({"window": [f"11:{i:02d}" for i in range(8)],
+                   "error_rate": [0.5, 0.5, 0.0, 0.3, 0.2, 0.9, 0.0, 0.4],
+                   "p95_lag_s": [0.0, 90.0, 95.0, 30.0, 60.0, 61.0, 59.0, 0.0]}), {"p95_lag_s": 60.0},
+     [("11:01", "p95_lag_s", "firing"), ("11:03", "p95_lag_s", "resolved"), ("11:05", "p95_lag_s", "firing"),
+      ("11:06", "p95_lag_s", "resolved")]),
+]
 
 
-def _windows_frame(rng: random.Random, n: int) -> pd.DataFrame:
-    rows, err, lag = [], rng.random() < 0.5, rng.random() < 0.5
-    for i in range(n):
-        err = (not err) if rng.random() < 0.25 else err
-        lag = (not lag) if rng.random() < 0.2 else lag
-        rows.append({"window": f"10:{i:02d}",
-                     "error_rate": round(rng.uniform(0.06, 0.5) if err else rng.choice([0.0, 0.02, 0.05]), 3),
-                     "p95_lag_s": round(rng.uniform(61, 900) if lag else rng.choice([0.0, 12.5, 60.0]), 1)})
-    return pd.DataFrame(rows)
+def _judge_transitions(alert_transitions: Callable, frame: pd.DataFrame, limits: dict, want: list[tuple]) -> None:
+    got = alert_transitions(frame.copy(), dict(limits))
+    again = alert_transitions(frame.copy(), dict(limits))
+    expect(isinstance(got, list), expected="a list of (window, metric, state) tuples", got=got,
+           hint="collect the tuples in a list and return it")
+    got_t = [tuple(t) for t in got]
+    firings = [t for t in got_t if len(t) == 3 and t[2] == "firing"]
+    expect(len(firings) <= len([t for t in want if t[2] == "firing"]),
+           expected=f"{len([t for t in want if t[2] == 'firing'])} 'firing' message(s) for "
+                    f"{len(frame)} windows", got=f"{len(firings)}: {show(firings)}",
+           hint="post when a metric starts breaching, not on every window it stays above the threshold "
+                "(remember which metrics are firing already)")
+    expect(sorted(got_t) == sorted(want), expected=f"the transitions {show(want, 300)}", got=show(got_t, 300),
+           hint="breached means value > threshold; 'firing' when a metric becomes breached, 'resolved' "
+                "when it goes back under; every metric starts quiet; the tuple is (window, metric, state)")
+    expect([tuple(t) for t in again] == got_t, expected="the same answer when called twice",
+           got=show([tuple(t) for t in again], 200),
+           hint="start from an empty set of firing metrics inside the function, not in a global")
 
 
 @exercise("13.3", points=3, title="Alert on a change, not on every window")
 def _alerts(alert_transitions):
-    thresholds = {"error_rate": 0.05, "p95_lag_s": 60.0}
-    incident_ = pd.DataFrame({"window": ["09:00", "09:01", "09:02", "09:03", "09:04", "09:05", "09:06"],
-                              "error_rate": [0.0, 0.3, 0.42, 0.35, 0.05, 0.0, 0.0],
-                              "p95_lag_s": [1.0, 4.0, 75.0, 320.0, 310.0, 90.0, 12.0]})
-    rng = random.Random(133)
-    cases = [(incident_, thresholds)] + [(_windows_frame(rng, rng.randint(8, 20)), thresholds) for _ in range(6)]
-    cases.append((_windows_frame(rng, 12), {"p95_lag_s": 60.0}))
-    for frame, limits in cases:
-        want = _transitions_truth(frame, limits)
-        got = alert_transitions(frame.copy(), dict(limits))
-        again = alert_transitions(frame.copy(), dict(limits))
-        expect(isinstance(got, list), expected="a list of (window, metric, state) tuples", got=got,
-               hint="collect the tuples in a list and return it")
-        got_t = [tuple(t) for t in got]
-        firings = [t for t in got_t if len(t) == 3 and t[2] == "firing"]
-        expect(len(firings) <= len([t for t in want if t[2] == "firing"]),
-               expected=f"{len([t for t in want if t[2] == 'firing'])} 'firing' message(s) for "
-                        f"{len(frame)} windows", got=f"{len(firings)}: {show(firings)}",
-               hint="post when a metric starts breaching, not on every window it stays above the threshold "
-                    "(remember which metrics are firing already)")
-        expect(sorted(got_t) == sorted(want), expected=f"the transitions {show(want, 300)}", got=show(got_t, 300),
-               hint="breached means value > threshold; 'firing' when a metric becomes breached, 'resolved' "
-                    "when it goes back under; every metric starts quiet; the tuple is (window, metric, state)")
-        expect([tuple(t) for t in again] == got_t, expected="the same answer when called twice",
-               got=show([tuple(t) for t in again], 200),
-               hint="start from an empty set of firing metrics inside the function, not in a global")
+    for frame, limits, want in TRANSITIONS:
+        _judge_transitions(alert_transitions, frame, limits, want)
     return "one message when things break, one when they recover: a channel people keep reading"
 
 
@@ -287,7 +290,7 @@ _CASES = [(401, "outage"), (402, "healthy"), (403, "duplicates"), (404, "flaky_r
 def _diagnose(diagnose):
     wrong = []
     for n, (seed, fault) in enumerate(_CASES, 1):
-        stack = _hidden(fault, seed)
+        stack = _graded_incident(fault, seed)
         try:
             got = diagnose(stack)
         finally:

@@ -151,11 +151,11 @@ def _run(stack: Stack, *, seed: int, install: Callable | None = None, watch: Cal
         else:
             kind, follows, fields, index = step
             fired[index] = _fire(stack, kind, types, fields, None if follows is None else fired[follows])
-    stack.wait()
+    stack.wait(timeout=None)  # the stream's last deliveries, retries and handlers
     for _ in range(6 if recover else 0):  # the check replays what died, so only the handlers are judged
         if not stack.recover(since=t0):
             break
-        stack.wait()
+        stack.wait(timeout=None)
     _guard(stack, expected)
     return missing
 
@@ -333,9 +333,17 @@ def _handlers(functions: dict[str, Any]) -> Callable[[Stack], None]:
 
     def install(stack: Stack) -> None:
         for kind, fn in functions.items():
-            stack.receiver.on(kind)(lambda event, fn=fn: fn(event, stack.crm, stack.email, stack.notifier))
+            stack.receiver.on(kind)(_with_clients(fn, stack))
 
     return install
+
+
+def _with_clients(fn: Callable, stack: Stack) -> Callable[[dict], Any]:
+    """A receiver handler ``handler(event)`` that calls ``fn(event, crm, email, notifier)`` with ``stack``'s clients."""
+    def handler(event: dict) -> Any:
+        return fn(event, stack.crm, stack.email, stack.notifier)
+
+    return handler
 
 
 _LOST_HINTS = {

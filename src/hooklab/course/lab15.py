@@ -2,6 +2,10 @@
 
 The bank and its experiments are in :mod:`hooklab.course.quiz15`, re-exported here, so a notebook
 uses ``lab15.quiz()``, ``lab15.TESTS``... in one place.
+
+15.1 and 15.2 are multiple choice: a check that said right or wrong would let a learner try each
+letter in turn, so these checks only read the answer (one of the options) and the grader marks it
+with the key it alone holds (``hooklab.course.hidden``).
 """
 
 from __future__ import annotations
@@ -12,39 +16,49 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import signing
-from .checks import exercise, expect, show
+from .checks import exercise, expect, fail, show
 from .quiz15 import *  # noqa: F403
-from .quiz15 import KINDS, candidate_requests, never_processed, played, quiz, run_tests
+from .quiz15 import KINDS, QUESTIONS, candidate_requests, played, run_tests
 
-_bank = quiz()
+_QUESTION = {q.id: q for q in QUESTIONS}
 
 
-def _choice(qid: str, fn: Callable[[], Any], expected: str) -> str:
-    value = fn()
-    right, message = _bank.grade(qid, value)
-    expect(right, expected=expected if right is False else "one option letter", got=show(value),
-           hint=message.split(": ", 1)[-1])
-    return _bank.questions[qid].right
+def _letter(qid: str, choice: Callable[[], Any]) -> str:
+    """The option letter ``choice()`` returns, read as the quiz reads it, or a failure that says what to return."""
+    q, value = _QUESTION[qid], choice()
+    try:
+        return q.parse(value)
+    except ValueError:
+        fail(expected=f"one option letter: {', '.join(q.options)}", got=show(value),
+             hint='return the letter as a string, e.g. return "a"')
+
+
+def _recorded(letter: str) -> str:
+    return f"answer {letter!r} recorded; the grader marks it right or wrong (the key is not in the lab)"
 
 
 @exercise("15.1", points=1, title="Webhook or polling?")
 def _push(choice):
-    return _choice("Q1", choice, "the statement that tells push from pull")
+    return _recorded(_letter("Q1", choice))
 
 
 @exercise("15.2", points=1, title="Additive or breaking?")
 def _changes(choice):
-    return _choice("Q4", choice, "the changes this stack's receiver refuses (post them and see)")
+    return _recorded(_letter("Q4", choice))
+
+
+def _judge_test(test: Callable, good_seed: int, bad_seed: int) -> None:
+    good = run_tests({"yours": test}, buggy=False, seed=good_seed)["yours"]
+    expect(good is None, expected="your test to pass on a correct receiver", got=f"it failed: {good}",
+           hint="post a signed order twice with the same webhook-id, stack.wait(), then count that order")
+    bad = run_tests({"yours": test}, buggy=True, seed=bad_seed)["yours"]
+    expect(bad is not None, expected="your test to fail on the receiver that stores a redelivered order twice",
+           got="it passed", hint="assert what the CRM holds after the second delivery, not only status codes")
 
 
 @exercise("15.3", points=3, title="A test that can fail")
 def _a_test(test):
-    good = run_tests({"yours": test}, buggy=False, seed=151)["yours"]
-    expect(good is None, expected="your test to pass on a correct receiver", got=f"it failed: {good}",
-           hint="post a signed order twice with the same webhook-id, stack.wait(), then count that order")
-    bad = run_tests({"yours": test}, buggy=True, seed=152)["yours"]
-    expect(bad is not None, expected="your test to fail on the receiver that stores a redelivered order twice",
-           got="it passed", hint="assert what the CRM holds after the second delivery, not only status codes")
+    _judge_test(test, 151, 152)
     return "it passes on a correct receiver and catches the duplicate"
 
 
@@ -53,36 +67,43 @@ SETS = (("stale", "valid", "tampered"), ("wrong_secret", "future", "reserialised
         ("valid", "unsigned", "stale"), ("tampered", "reserialised", "stale", "valid", "future"))
 
 
+def _judge_authentic(authentic: Callable, requests: dict, kind_of: dict, secret: str, now: int, what: str) -> None:
+    picked = authentic(json.loads(json.dumps(requests)), secret, now)
+    valid = next(letter for letter, kind in kind_of.items() if kind == "valid")
+    expect(picked == valid, expected=f"the one valid request among {len(requests)}{what}", got=show(picked),
+           hint=f"request {picked} is not authentic: {KINDS[kind_of[picked]]}" if picked in kind_of else
+           "return the letter of the request that signing.verify(secret, headers, body, now=now) accepts")
+
+
 @exercise("15.4", points=3, title="Which request is authentic?")
 def _authentic_check(authentic):
     for n, kinds in enumerate(SETS):
         secret, now = signing.generate_secret(random.Random(n)), 1767603600 + 3600 * n
         requests, kind_of = candidate_requests(secret, now, kinds, seed=150 + n, shuffle=False)
-        picked = authentic(json.loads(json.dumps(requests)), secret, now)
-        valid = kinds.index("valid")
-        expect(picked == "abcdefgh"[valid], expected=f"the one valid request among {len(kinds)}", got=show(picked),
-               hint=f"request {picked} is not authentic: {KINDS[kind_of[picked]]}" if picked in kind_of else
-               "return the letter of the request that signing.verify(secret, headers, body, now=now) accepts")
+        _judge_authentic(authentic, requests, kind_of, secret, now, "")
     return "you check the signature over the raw bytes and the timestamp window"
 
 
-#: Check 15.5's incidents: (what happened, events, faults, stack options).
-INCIDENTS = (("retries off, 30% receiver errors", 14, {"receiver": {"error_rate": 0.3}}, {"retries": False}),
-             ("two attempts each, 60% receiver errors", 12, {"receiver": {"error_rate": 0.6}}, {"schedule": (0, 5)}),
-             ("the CRM down for 3 hours", 6, {"crm": {"outage": (0, 3 * 3600)}}, {}),
-             ("a quiet day", 5, {}, {}))
+#: Check 15.5's incidents: (what happened, events, faults, stack options, how many never reached the CRM).
+INCIDENTS = (("retries off, 30% receiver errors", 14, {"receiver": {"error_rate": 0.3}}, {"retries": False}, 4),
+             ("two attempts each, 60% receiver errors", 12, {"receiver": {"error_rate": 0.6}}, {"schedule": (0, 5)}, 6),
+             ("the CRM down for 3 hours", 6, {"crm": {"outage": (0, 3 * 3600)}}, {}, 6),
+             ("a quiet day", 5, {}, {}, 0))
+
+
+def _judge_never(never_reached: Callable, stack: Any, want: int, what: str) -> None:
+    got = never_reached(stack)
+    failed = int((stack.deliveries()["outcome"] != "delivered").sum())
+    hint = ("the sender delivered them all; count the events whose handlers never finished "
+            "(stack.events()['processed_at'] is empty)" if want and got == len(stack.dead_letters())
+            else "count events, not failed attempts" if got == failed
+            else "compare every event in stack.events() with what was processed")
+    expect(got == want, expected=f"{want} events that never reached the CRM ({what})", got=show(got), hint=hint)
 
 
 @exercise("15.5", points=3, title="How many never reached the CRM?")
 def _never(never_reached):
-    for n, (what, events, faults, options) in enumerate(INCIDENTS):
+    for n, (what, events, faults, options, want) in enumerate(INCIDENTS):
         with played(events, faults, seed=151 + n, **options) as s:
-            truth, got = never_processed(s), never_reached(s)
-            failed = int((s.deliveries()["outcome"] != "delivered").sum())
-            hint = ("the sender delivered them all; count the events whose handlers never finished "
-                    "(stack.events()['processed_at'] is empty)" if truth and got == len(s.dead_letters())
-                    else "count events, not failed attempts" if got == failed
-                    else "compare every event in stack.events() with what was processed")
-            expect(got == truth, expected=f"{truth} events that never reached the CRM ({what})", got=show(got),
-                   hint=hint)
+            _judge_never(never_reached, s, want, what)
     return "delivered is not processed: you counted at the CRM's end"
