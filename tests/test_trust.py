@@ -176,3 +176,22 @@ def test_the_gradebook_has_a_row_per_student_and_a_column_per_lab(careless, tmp_
     lines = book.read_text().splitlines()
     assert lines[0].startswith("Student,ID,SIS Login ID,Section,08_lab_errors (8 points),Total")
     assert len(lines) == 3
+
+
+# -- a timed check across the boundary -------------------------------------------------------------
+
+def test_lab_12_times_the_learners_endpoint_not_the_graders_round_trip(tmp_path):
+    """12.1's 20 ms target passes the solution graded from another process, and fails a handler in the request."""
+    solution = labs.ROOT / "solutions" / "12_lab_scaling.ipynb"
+    slow = nbformat.read(solution, as_version=4)
+    cell = _answer_cell(slow, "12.1")
+    assert "        jobs.put(request.get_json())\n" in cell.source
+    cell.source = cell.source.replace("        jobs.put(request.get_json())\n",
+                                      "        jobs.put(request.get_json())\n        lab12.slow_handle(None)\n")
+    for student, nb in (("fast", nbformat.read(solution, as_version=4)), ("slow", slow)):
+        (tmp_path / "subs" / student).mkdir(parents=True)
+        nbformat.write(nb, tmp_path / "subs" / student / solution.name)
+    df = grading.grade(tmp_path / "subs", tmp_path / "grades.csv", jobs=2, timeout=90, progress=False)
+    df = df.set_index("student")
+    assert df.loc["fast", "12.1"] == 3 and df.loc["fast", "total"] == df.loc["fast", "max"]
+    assert df.loc["slow", "12.1"] == 0 and df.loc["slow", "total"] == df.loc["fast", "total"] - 3
