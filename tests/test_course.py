@@ -161,6 +161,23 @@ def test_a_wrong_answer_says_what_was_expected_what_came_back_and_a_hint():
     assert (e.value.expected, e.value.got, e.value.hint) == ("expected 10 for 5", "7", "multiply by two")
 
 
+def test_a_mapping_that_differs_in_one_field_is_named_with_both_values():
+    def lead_to_member(data):  # right, except that the tag keeps the form id's case
+        first, _, last = data["name"].partition(" ")
+        return {"email_address": data["email"].strip().lower(),
+                "status": "subscribed" if data["consent"] else "transactional",
+                "merge_fields": {"FNAME": first, "LNAME": last, "COMPANY": data.get("company") or ""},
+                "tags": [data["form_id"].upper()]}
+
+    with pytest.raises(checks.CheckFailed) as e:
+        checks.check("03.1", lead_to_member)
+    message = str(e.value)
+    assert "a value that differs at tags[0]: expected '" in message and "', got '" in message
+    assert "merge_fields" not in message.split("Hint:")[0]  # only what differs is named
+    assert checks.differences({"a": 1, "b": [1, 2]}, {"a": 1, "b": [1, 3], "c": 0}) == [
+        "b[1]: expected 2, got 3", "c: not expected (got 0)"]
+
+
 def test_a_stub_is_not_answered_yet_and_repeats_its_hint():
     def stub(x):
         raise NotImplementedError("exercise 99.1: multiply by two")

@@ -34,7 +34,7 @@ from typing import Any, NoReturn
 
 from ..errors import HooklabError
 
-__all__ = ["check", "exercise", "hidden", "verdict", "fail", "expect", "points", "registry", "show", "lab_stack",
+__all__ = ["check", "exercise", "hidden", "verdict", "fail", "expect", "expect_same", "differences", "points", "registry", "show", "lab_stack",
            "CheckFailed", "UnknownExercise", "Exercise"]
 
 _ID = re.compile(r"^(\d\d)\.\d+$")
@@ -130,6 +130,51 @@ def expect(condition: Any, expected: str, got: Any, hint: str | None = None) -> 
     __tracebackhide__ = True
     if not condition:
         fail(expected=expected, got=got, hint=hint)
+
+
+def differences(want: Any, got: Any, limit: int = 3) -> list[str]:
+    """Where ``got`` differs from ``want``, as ``path: expected ..., got ...`` lines (at most ``limit``).
+
+    Dicts are compared key by key and lists item by item, down to the values that differ, so
+    ``{"tags": ["footer-form"], ...}`` against ``{"tags": ["FOOTER-FORM"], ...}`` gives
+    ``tags[0]: expected 'footer-form', got 'FOOTER-FORM'``, not two long reprs that look alike.
+    """
+    found: list[str] = []
+
+    def walk(w: Any, g: Any, path: str) -> None:
+        if len(found) >= limit or w == g:
+            return
+        here = path or "the value"
+        if isinstance(w, dict) and isinstance(g, dict):
+            for key in list(w) + [k for k in g if k not in w]:
+                sub = f"{path}.{key}" if path else str(key)
+                if key not in g:
+                    found.append(f"{sub}: missing (expected {show(w[key], 60)})")
+                elif key not in w:
+                    found.append(f"{sub}: not expected (got {show(g[key], 60)})")
+                else:
+                    walk(w[key], g[key], sub)
+                if len(found) >= limit:
+                    return
+        elif isinstance(w, (list, tuple)) and isinstance(g, (list, tuple)) and len(w) == len(g):
+            for i, (a, b) in enumerate(zip(w, g)):
+                walk(a, b, f"{path}[{i}]")
+        elif isinstance(w, (list, tuple)) and isinstance(g, (list, tuple)):
+            found.append(f"{here}: expected {len(w)} item(s) {show(w, 80)}, got {len(g)} {show(g, 80)}")
+        else:
+            found.append(f"{here}: expected {show(w, 80)}, got {show(g, 80)}")
+
+    walk(want, got, "")
+    return found
+
+
+def expect_same(got: Any, want: Any, expected: str, hint: str | None = None) -> None:
+    """:func:`fail` unless ``got == want``, naming the keys or items that differ with both values."""
+    __tracebackhide__ = True
+    if got == want:
+        return
+    diff = differences(want, got) if isinstance(want, (dict, list, tuple)) else []
+    fail(expected=expected, got=("a value that differs at " + "; ".join(diff)) if diff else show(got), hint=hint)
 
 
 def _lab_module(lab: str) -> str:

@@ -12,7 +12,7 @@ import requests
 
 from hooklab.monitor import event_id as webhook_id
 
-from .checks import exercise, expect, lab_stack, show
+from .checks import exercise, expect, expect_same, lab_stack, show
 
 # The data of a form.submitted event -> the member it becomes, worked out by hand.
 _LEADS = [
@@ -52,7 +52,7 @@ _MAPPING_HINT = ("email_address lowercased and stripped; status 'subscribed' onl
 def _map(lead_to_member):
     for data, want in _LEADS:
         got = lead_to_member(dict(data))
-        expect(got == want, expected=show(want), got=show(got), hint=_MAPPING_HINT)
+        expect_same(got, want, expected=f"the member for the lead {data['email']!r}", hint=_MAPPING_HINT)
     return "names with accents, missing companies and leads without consent all map cleanly"
 
 
@@ -106,8 +106,8 @@ def _handler(handle_lead, stack):
             expect(member is not None, expected=f"{email} on the list", got="no such member",
                    hint="upsert the member when the lead gave consent")
             got = {k: member[k] for k in ("status", "merge_fields", "tags")}
-            expect(got == want, expected=show({"email_address": email, **want}),
-                   got=show(got), hint="pass status, merge_fields and tags to upsert_member")
+            expect_same(got, want, expected=f"the member {email} with the fields of lead_to_member",
+                        hint="pass status, merge_fields and tags to upsert_member")
         else:
             expect(member is None, expected=f"no member for {email} (no consent)",
                    got=show(member), hint="without consent, a lead must not be put on a marketing list")
@@ -134,6 +134,7 @@ def _form(to_form, stack):
                hint="field names like merge_fields[FNAME]; one ('tags', name) pair per tag")
         member = stack.email.member(want["email_address"])
         got: dict[str, Any] = {k: member[k] for k in ("status", "merge_fields", "tags")}
-        expect(got == {k: want[k] for k in ("status", "merge_fields", "tags")}, expected=show(want), got=show(got),
-               hint="every merge field as merge_fields[NAME]; tags as repeated ('tags', value) pairs")
+        expect_same(got, {k: want[k] for k in ("status", "merge_fields", "tags")},
+                    expected=f"the member {want['email_address']} stored from your form as from JSON",
+                    hint="every merge field as merge_fields[NAME]; tags as repeated ('tags', value) pairs")
     return "the platform stored the same member from a form-encoded body as from JSON"
