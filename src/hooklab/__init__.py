@@ -8,7 +8,7 @@
 ('Ana', True, 'subscriber')
 
 The face is small: :func:`start`, :class:`Stack` and the errors; labs also use
-``hooklab.checks``, loaded on first use. Everything else
+``hooklab.checks`` and lessons' "Your turn" cells ``hooklab.practice``, loaded on first use. Everything else
 (``hooklab.signing``, ``hooklab.catalog``, ``hooklab.monitor``...) is reachable
 but not required.
 """
@@ -24,13 +24,14 @@ __version__ = "0.1.0"
 def __getattr__(name: str):
     # Labs call hooklab.checks.check(...); the course tooling stands apart from the stack,
     # so it is imported on first use, not by `import hooklab` (PEP 562).
-    if name == "checks":
-        from .course import checks
+    if name in ("checks", "practice"):
+        import importlib
 
-        globals()["checks"] = checks
-        return checks
+        module = importlib.import_module(f".course.{name}", __name__)
+        globals()[name] = module
+        return module
     raise AttributeError(f"module 'hooklab' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), "checks"])
+    return sorted([*globals(), "checks", "practice"])
