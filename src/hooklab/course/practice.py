@@ -5,8 +5,9 @@ A lesson's exercise cell ends with one call::
     hooklab.practice.same(wasted, 4, "wasted polls in the first hour", hint="count the empty polls")
 
 which prints ``✅ wasted polls in the first hour: 4`` or ``❌ wasted polls in the first hour:
-expected 4; got 3. Hint: ...``. It prints and never raises, so Run All goes on past a wrong
-answer: a lesson is for trying things. The graded exercises are the labs' (``hooklab.checks``).
+expected 4; got 3. Hint: ...``. It prints, returns nothing (so a cell's last line shows no
+``True``/``False``) and never raises, so Run All goes on past a wrong answer: a lesson is for
+trying things. The graded exercises are the labs' (``hooklab.checks``).
 """
 
 from __future__ import annotations
@@ -18,15 +19,14 @@ from .checks import differences, show
 __all__ = ["same", "close", "yes"]
 
 
-def _say(ok: bool, what: str, shown: str, expected: str, hint: str | None) -> bool:
+def _say(ok: bool, what: str, shown: str, expected: str, hint: str | None) -> None:
     if ok:
         print(f"✅ {what}: {shown}")
     else:
         print(f"❌ {what}: expected {expected}; got {shown}." + (f" Hint: {hint}" if hint else ""))
-    return ok
 
 
-def same(got: Any, want: Any, what: str, hint: str | None = None) -> bool:
+def same(got: Any, want: Any, what: str, hint: str | None = None) -> None:
     """Say whether ``got`` equals ``want``; for a dict or list, name the keys or items that differ."""
     if got == want or not isinstance(want, (dict, list, tuple)):
         return _say(got == want, what, show(got), show(want), hint)
@@ -34,15 +34,15 @@ def same(got: Any, want: Any, what: str, hint: str | None = None) -> bool:
     return _say(False, what, "a value that differs at " + "; ".join(diff), show(want), hint)
 
 
-def close(got: Any, want: float, what: str, tolerance: float = 0.01, hint: str | None = None) -> bool:
+def close(got: Any, want: float, what: str, tolerance: float = 0.01, hint: str | None = None) -> None:
     """Say whether the number ``got`` is within ``tolerance`` (a fraction of ``want``) of ``want``."""
     try:
-        ok = abs(float(got) - want) <= abs(want) * tolerance
+        ok = bool(abs(float(got) - float(want)) <= abs(float(want)) * tolerance)
     except (TypeError, ValueError):
         ok = False
-    return _say(ok, what, show(got), f"about {want:g}", hint)
+    return _say(ok, what, show(got), f"about {float(want):g}", hint)
 
 
-def yes(condition: Any, what: str, expected: str, got: Any, hint: str | None = None) -> bool:
+def yes(condition: Any, what: str, expected: str, got: Any, hint: str | None = None) -> None:
     """Say whether ``condition`` holds; ``expected`` and ``got`` describe it either way."""
     return _say(bool(condition), what, got if isinstance(got, str) else show(got), expected, hint)
