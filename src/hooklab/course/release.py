@@ -39,7 +39,8 @@ from .labs import ROOT
 __all__ = ["release", "report", "main", "ships", "ReleaseError", "Release", "SHIPS", "WITHHELD"]
 
 #: What ships: these files, and everything under these folders (paths relative to the repository)...
-SHIPS = ("notebooks/", "labs/", "binder/", "src/hooklab/", "docs/img/", "docs/architecture.md",
+SHIPS = ("notebooks/", "labs/", "binder/", "src/hooklab/", "docs/img/", "docs/architecture.md", "docs/cheatsheet.md",
+         "docs/glossary.md",
          "tests/nbval_sanitize.cfg", "README.md", "Makefile", "pyproject.toml", "requirements.txt",
          ".gitignore", "LICENSE")
 #: ...except these, inside a shipped folder: the grader's own cases and reference answers.
