@@ -37,7 +37,7 @@ def _classify(should_retry):
     expect(not wrong, expected="True for no answer, 5xx, 408, 409, 429; False otherwise",
            got=f"wrong for {show(wrong)}", hint="a 4xx means the request itself is wrong, except 408 (timeout), "
                                                "409 (conflict, try later) and 429 (slow down); 410 means stop for good")
-    return "you retry what time can fix, and nothing else"
+    return "our dispatcher retries what time can fix, and nothing else (Stripe and Svix retry every non-2xx)"
 
 
 @exercise("08.3", points=3, title="An idempotent handler")
