@@ -20,6 +20,7 @@ import hooklab
 from hooklab.course import checks
 from hooklab.course.answers import answer_lines, find_answers
 from hooklab.course.labs import ROOT
+from hooklab.services.handlers import default_handlers
 
 HIDDEN_MISS = "passed the visible check, but not the grader's own cases"
 
@@ -227,17 +228,31 @@ def _order_handler(with_name):
         crm.upsert_contact(d["email"], lifecycle_stage="customer", **({"name": d["name"]} if with_name else {}))
         crm.put_order(d["order_id"], email=d["email"], total=d["total"], currency=d["currency"],
                       status="completed", items=d["items"])
-        crm.add_timeline(d["email"], "order", f"Order {d['order_id']}", event_id=event["id"])
+        products = "; ".join(f"{i['quantity']} x {i['name']}" for i in d["items"])
+        crm.add_timeline(d["email"], "order", f"{products} ({d['total']:.2f} {d['currency']}, {d['order_id']})",
+                         event_id=event["id"])
     return handle_order
 
 
-def handle_refund(event, crm):
-    crm.put_order(event["data"]["order_id"], email=event["data"]["email"], status="refunded")
+def _refund_handler(total_of):
+    def handle_refund(event, crm):
+        d = event["data"]
+        total = total_of(d, crm)
+        crm.put_order(d["order_id"], email=d["email"], status="refunded")
+        crm.add_timeline(d["email"], "refund", f"{d['amount']:.2f} of {total:.2f} {d['currency']} refunded",
+                         event_id=event["id"])
+    return handle_refund
+
+
+handle_refund = _refund_handler(lambda refund, crm: crm.order(refund["order_id"])["total"])
+handle_refund_of_its_own_amount = _refund_handler(lambda refund, crm: refund["amount"])  # right for full refunds only
 
 
 def handle_refund_setting_the_amount(event, crm):  # right only while every refund is a full one
     d = event["data"]
     crm.put_order(d["order_id"], email=d["email"], status="refunded", total=d["amount"])
+    crm.add_timeline(d["email"], "order", f"Refunded {d['amount']:.2f} of {d['amount']:.2f} {d['currency']}",
+                     event_id=event["id"])
 
 
 # -- lab 05 -----------------------------------------------------------------------------------
@@ -295,7 +310,7 @@ CASES = {  # exercise: (right answer, wrong answers, takes the stack)
     "03.3": (to_form, [to_form_with_three_fields_and_one_tag], True),
     "04.1": (lifetime_value, [lifetime_value_of_distinct_totals], False),
     "04.2": (_order_handler(with_name=True), [_order_handler(with_name=False)], True),
-    "04.3": (handle_refund, [handle_refund_setting_the_amount], True),
+    "04.3": (handle_refund, [handle_refund_setting_the_amount, handle_refund_of_its_own_amount], True),
     "05.1": (route, [route_big_totals_first], False),
     "05.2": (_notifier(route), [_notifier(route_big_totals_first)], True),
     "05.3": (matches, [matches_every_filter_as_a_prefix], False),
@@ -303,7 +318,7 @@ CASES = {  # exercise: (right answer, wrong answers, takes the stack)
 
 
 def test_every_exercise_of_labs_00_to_05_has_hidden_cases_but_the_one_without_input():
-    ours = {ex for ex in checks.registry() if ex[:2] in {"00", "01", "02", "03", "04", "05"}}
+    ours = {ex for ex in checks.registry() if ex.split(".")[0] in {"00", "01", "02", "03", "04", "05"}}
     assert set(CASES) == ours - {"00.1"}
     assert all(checks.hidden_check(ex) is not None for ex in CASES)
     assert checks.hidden_check("00.1") is None  # start_stack() has no input: the visible check is all there is
@@ -325,6 +340,23 @@ def test_a_right_answer_passes_and_a_visible_only_one_does_not(ex, vstack):
     passed, message = checks.verdict(ex, right, *stack)  # also after the wrong answers left their traces
     assert passed, message
     assert message and HIDDEN_MISS not in message
+
+
+class _Chat:
+    """A notifier for the built-in handlers in a check that passes the CRM only."""
+
+    def post(self, channel, text):
+        return {}
+
+
+@pytest.mark.parametrize("ex, kind", [("04.2", "order.completed"), ("04.3", "order.refunded")])
+def test_the_stacks_own_handler_is_a_model_not_the_answer(ex, kind, vstack):
+    def builtin(event, crm):
+        return default_handlers(crm, vstack.email, _Chat())[kind](event)
+
+    passed, message = checks.verdict(ex, builtin, vstack)
+    assert not passed and HIDDEN_MISS not in message, message  # the visible check already says what is missing
+    assert "expected a timeline entry for msg_" in message and " that says " in message
 
 
 def test_the_visible_checks_hold_no_line_of_the_solutions(tmp_path):

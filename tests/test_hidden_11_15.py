@@ -21,7 +21,7 @@ import hooklab
 from hooklab import ServiceError, signing
 from hooklab.course import checks
 from hooklab.course.answers import answer_lines, find_answers
-from hooklab.services.handlers import event_time
+from hooklab.services.handlers import default_handlers, event_time
 from hooklab.testing import sample, signed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -339,10 +339,14 @@ def on_contact_updated(event, crm, email, notifier):
         crm.upsert_contact(address, source_version=version, **details)
 
 
-def form_handler(guarded=True):
+def form_handler(guarded=True, utm_always_has_a_campaign=False):
     def on_form_submitted(event, crm, email, notifier):
         d = event["data"]
         details = {k: d[k] for k in ("name", "company", "job_title", "phone") if k in d}
+        if utm_always_has_a_campaign:  # the bug: a link tagged with utm_source alone has no campaign
+            campaign = d["utm"]["campaign"] if "utm" in d else "-"
+        else:
+            campaign = (d.get("utm") or {}).get("campaign") or "-"
         if d["consent"]:
             answer = crm.upsert_contact(d["email"], lifecycle_stage="lead", subscribed=True,
                                         subscribed_at=event_time(event), **details)
@@ -351,8 +355,8 @@ def form_handler(guarded=True):
             email.tag(d["email"], d["form_id"])
         else:
             crm.upsert_contact(d["email"], lifecycle_stage="lead", **details)
-        crm.add_timeline(d["email"], "form", f"Submitted {d['form_id']}", event_id=event["id"])
-        notifier.post("leads", f"New lead: {d['name']} via {d['form_id']}")
+        crm.add_timeline(d["email"], "form", f"{d['form_id']}, campaign {campaign}", event_id=event["id"])
+        notifier.post("leads", f"New lead: {d['name']} ({campaign})")
 
     return on_form_submitted
 
@@ -365,7 +369,8 @@ def order_handler(currency=None):
         status = "refunded" if known and known["status"] == "refunded" else "completed"
         crm.put_order(d["order_id"], email=d["email"], total=d["total"], currency=currency or d["currency"],
                       status=status, items=d["items"])  # the bug with currency="USD": every order in dollars
-        crm.add_timeline(d["email"], "order", f"Order {d['order_id']}: {d['total']:.2f}", event_id=event["id"])
+        products = " + ".join(f"{i['quantity']} x {i['name']}" for i in d["items"])
+        crm.add_timeline(d["email"], "order", f"Order {d['order_id']}: {products}", event_id=event["id"])
         if d["total"] >= 500:
             notifier.post("sales", f"High-value order {d['order_id']}: {d['total']:,.2f} {d['currency']}")
 
@@ -377,22 +382,28 @@ def on_order_refunded(event, crm, email, notifier):
     first = {"email": d["email"], "total": d["amount"], "currency": d["currency"]} if crm.order(d["order_id"]) is None \
         else {}
     crm.put_order(d["order_id"], status="refunded", **first)
-    crm.add_timeline(d["email"], "order", f"Order {d['order_id']} refunded", event_id=event["id"])
+    crm.add_timeline(d["email"], "order", f"Order {d['order_id']} refunded ({d.get('reason')})", event_id=event["id"])
 
 
-def on_cart_abandoned(event, crm, email, notifier):
-    d = event["data"]
-    crm.upsert_contact(d["email"])
-    crm.add_timeline(d["email"], "cart", f"Abandoned cart {d['cart_id']}", event_id=event["id"])
-    try:
-        email.tag(d["email"], "abandoned-cart")
-    except ServiceError as e:
-        if e.status != 404:
-            raise
+def cart_handler(worth_it=lambda total: total >= 200):
+    def on_cart_abandoned(event, crm, email, notifier):
+        d = event["data"]
+        crm.upsert_contact(d["email"])
+        crm.add_timeline(d["email"], "cart", f"Abandoned cart {d['cart_id']}", event_id=event["id"])
+        if not worth_it(d["total"]):
+            return
+        try:
+            email.tag(d["email"], "abandoned-cart")
+        except ServiceError as e:
+            if e.status != 404:
+                raise
+        notifier.post("marketing", f"Bring them back: {d['recover_url']}")
+
+    return on_cart_abandoned
 
 
 SIGNUP = (on_newsletter_subscribed, on_newsletter_unsubscribed, on_contact_updated, form_handler())
-SHOP = (order_handler(), on_order_refunded, on_cart_abandoned)
+SHOP = (order_handler(), on_order_refunded, cart_handler())
 
 
 def watch(stack, now, state):
@@ -437,13 +448,33 @@ def test_14_1_an_older_form_must_not_resubscribe_after_a_newer_unsubscribe():
     right("14.1", *SIGNUP)
     message = only_visible("14.1", *SIGNUP[:3], form_handler(guarded=False))
     assert "the member still unsubscribed" in message and "'status': 'subscribed'" in message
+    message = only_visible("14.1", *SIGNUP[:3], form_handler(utm_always_has_a_campaign=True))
+    assert "your code raised KeyError: 'campaign'" in message
 
 
 @pytest.mark.slow
-def test_14_2_an_order_keeps_its_own_currency():
+def test_14_2_an_order_keeps_its_own_currency_and_a_cart_of_exactly_200_is_chased():
     right("14.2", *SHOP)
     message = only_visible("14.2", order_handler(currency="USD"), *SHOP[1:])
     assert "currency 'BRL'" in message and "'currency': 'USD'" in message
+    message = only_visible("14.2", *SHOP[:2], cart_handler(worth_it=lambda total: total > 200))
+    assert "tagged 'abandoned-cart' for a cart of 200.00 BRL" in message
+
+
+def builtin(kind):
+    """The stack's own handler for ``kind``, as a lab 14 handler ``fn(event, crm, email, notifier)``."""
+    return lambda event, crm, email, notifier: default_handlers(crm, email, notifier)[kind](event)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ex, kinds, reasons", [
+    ("14.1", ("newsletter.subscribed", "newsletter.unsubscribed", "contact.updated", "form.submitted"),
+     ["does not name the campaign"]),
+    ("14.2", ("order.completed", "order.refunded", "cart.abandoned"),
+     ["does not list what was bought", "does not give the refund's reason"])])
+def test_the_stacks_own_handlers_are_a_model_not_the_capstones_answer(ex, kinds, reasons):
+    passed, message = checks.verdict(ex, *map(builtin, kinds))
+    assert not passed and NOT_HIDDEN not in message and any(r in message for r in reasons), message
 
 
 @pytest.mark.slow

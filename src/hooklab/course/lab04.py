@@ -1,8 +1,9 @@
 """Checks of lab 04: a purchase updates the CRM, correctly even when delivered twice.
 
 Lifetime values are written out here for fixed orders; the handler checks compare the CRM with
-the shop (``stack.reconcile()``) after every webhook arrived twice. The grader's own cases are
-in ``hooklab/course/hidden/lab04.py``.
+the shop (``stack.reconcile()``) after every webhook arrived twice, and read the timeline entries
+the sales team would read (:func:`_bought`, :func:`_refunded`). The grader's own cases are in
+``hooklab/course/hidden/lab04.py``.
 """
 
 from __future__ import annotations
@@ -35,6 +36,27 @@ def _ltv(lifetime_value):
         expect(isinstance(got, (int, float)) and round(float(got), 2) == want, expected=f"{want} for {show(orders)}",
                got=show(got), hint="add the totals of completed orders only (a refund takes its order out); round to 2")
     return "refunds leave the lifetime value, as they leave the bank account"
+
+
+def _bought(order: dict) -> list[str]:
+    """What the timeline entry of ``order`` (an order.completed's data) must say: each product, then the total."""
+    return [f"{line['quantity']} x {line['name']}" for line in order["items"]] + \
+        [f"{order['total']:.2f} {order['currency']}"]
+
+
+def _refunded(refund: dict, total: float) -> list[str]:
+    """What the timeline entry of ``refund`` (an order.refunded's data) must say, for an order of ``total``."""
+    return [f"{refund['amount']:.2f} of {total:.2f} {refund['currency']}"]
+
+
+def _entry_says(stack, event_id: str, email: str, parts: list[str], hint: str) -> None:
+    """``email``'s timeline has one entry for ``event_id``, and its text holds every one of ``parts``."""
+    timeline = stack.crm.timeline(email)
+    texts = timeline.loc[timeline.event_id == event_id, "text"].tolist()
+    expect(len(texts) == 1, expected=f"one timeline entry for {event_id}", got=f"{len(texts)}",
+           hint="add_timeline(..., event_id=event['id']): the CRM keeps one entry per event id")
+    expect(all(part in texts[0] for part in parts), expected=f"a timeline entry for {event_id} that says "
+           + ", ".join(repr(part) for part in parts), got=show(texts[0], 200), hint=hint)
 
 
 def _with_duplicates(stack, handlers: dict, fire) -> None:
@@ -85,10 +107,10 @@ def _orders(handle_order, stack):
                expected=f"{d['email']} in the CRM as a customer",
                got=show(contacts.get("lifecycle_stage", {}).get(d["email"])),
                hint="crm.upsert_contact(email, name=..., lifecycle_stage='customer')")
-        timeline = stack.crm.timeline(d["email"])
-        expect((timeline.event_id == event_id).sum() == 1, expected=f"one timeline entry for {event_id}",
-               got=f"{(timeline.event_id == event_id).sum()}", hint=hint)
-    return "each order once, each timeline entry once, however many times the webhook arrived"
+        _entry_says(stack, event_id, d["email"], _bought(d),
+                   hint="one 'quantity x name' per item of event['data']['items'], joined with ', ', then the "
+                        "total with :.2f and the currency")
+    return "each order once, each timeline entry once and saying what was bought, however many times it arrived"
 
 
 @exercise("04.3", points=3, title="A refund handler that survives duplicates")
@@ -105,4 +127,10 @@ def _refunds(handle_refund, stack):
 
     _with_duplicates(stack, {"order.refunded": lambda e: handle_refund(e, stack.crm)}, fire)
     _consistent(stack, fired, "crm.put_order(order_id, status='refunded'): setting a status twice is harmless")
-    return "a refund is a status change: applying it twice changes nothing more"
+    for event_id in fired:
+        d = stack.sources.event(event_id)["data"]
+        _entry_says(stack, event_id, d["email"], _refunded(d, stack.sources.orders().set_index("order_id")
+                                                         .loc[d["order_id"], "total"]),
+                   hint="the amount from the refund, the total from the order in the CRM "
+                        "(crm.order(order_id)['total']): a refund may be partial, so they can differ")
+    return "a refund is a status change: applying it twice changes nothing more, and the timeline says how much"

@@ -13,6 +13,12 @@ own data::
 
 ``install(stack)`` registers handlers with ``stack.receiver.on(type)``. Built-in handlers never
 count: a type that ``install`` leaves out is acknowledged and ignored, so its events are lost.
+
+The scoreboard holds an integration to the lesson's brief, which the built-in handlers meet. The
+lab's brief asks more (:func:`measure` with ``lab=True``, and the checks): a form's campaign in its
+timeline entry and ``#leads`` message, an order's items in its timeline entry, a refund's reason in
+its timeline entry, and carts of :data:`CART_TO_CHASE` or more, only, tagged and announced in
+``#marketing``.
 """
 
 from __future__ import annotations
@@ -30,8 +36,8 @@ from ..services import handlers as builtin
 from ..stack import Stack, start
 from .checks import exercise, expect, fail, show
 
-__all__ = ["SCHEDULE", "CHAOS", "OUTAGE_MIN", "STREAM_MIN", "TARGETS", "TYPES", "SIGNUP", "SHOP", "ChaosChanged",
-           "play", "measure", "scoreboard", "chaos_table", "targets_table"]
+__all__ = ["SCHEDULE", "CHAOS", "OUTAGE_MIN", "STREAM_MIN", "TARGETS", "CART_TO_CHASE", "TYPES", "SIGNUP", "SHOP",
+           "ChaosChanged", "play", "measure", "scoreboard", "chaos_table", "targets_table"]
 
 #: The sender's retry schedule: four attempts over about six minutes, then a dead letter.
 SCHEDULE = (0.0, 5.0, 60.0, 300.0)
@@ -49,6 +55,8 @@ TAIL_MIN = 10       # watch() keeps running this long after the stream
 TICK_S = 60         # watch(stack, now, state) runs once a minute
 #: At most this many lost, applied twice, disagreeing; p95 lag and time to alert in minutes.
 TARGETS = {"lost": 0, "twice": 0, "disagree": 0, "p95_lag_min": 15.0, "alert_min": 5.0}
+#: The lab's brief: an abandoned cart this large (in its own currency) or larger is tagged and announced.
+CART_TO_CHASE = 200.0
 
 TYPES = tuple(catalog.EVENT_TYPES)
 SIGNUP = tuple(t for t in TYPES if catalog.get(t).source == "signup")
@@ -178,19 +186,19 @@ def play(install: Callable[[Stack], Any] | None = None, watch: Callable | None =
 
 # -- the measurement ----------------------------------------------------------------------------------
 
-def measure(stack: Stack, effects: bool = True) -> dict:
+def measure(stack: Stack, effects: bool = True, lab: bool = False) -> dict:
     """Every target's measurement, with its evidence: which events were lost or applied twice, and why.
 
     An event is *applied* when its handler finished and all the brief asks of it is there
-    (``effects=False``: when its handler finished). Its lag runs from the event to the end of its
-    handler; a lost event's lag is infinite.
+    (``effects=False``: when its handler finished; ``lab=True``: the lab's brief, not the lesson's).
+    Its lag runs from the event to the end of its handler; a lost event's lag is infinite.
     """
     events = stack.sources.events()
     inbox = stack.receiver.inbox().set_index("id")
     sent = stack.dispatcher.deliveries().query("subscription == 'sub_integration'")
     delivery = dict(zip(sent["event_id"], sent["status"]))
     data = {eid: stack.sources.event(eid)["data"] for eid in events["id"]}
-    look = _Evidence(stack, events, data) if effects else None
+    look = _Evidence(stack, events, data, lab) if effects else None
     lost, twice, lags = {}, {}, []
     for eid, kind, created in zip(events["id"], events["type"], events["created_at"]):
         row = inbox.loc[eid] if eid in inbox.index else None
@@ -226,12 +234,14 @@ def measure(stack: Stack, effects: bool = True) -> dict:
 class _Evidence:
     """What the brief asks each event to leave behind, looked up in the CRM, the email platform, the chat."""
 
-    def __init__(self, stack: Stack, events: pd.DataFrame, data: dict) -> None:
-        self.timeline = set(stack.crm.timeline()["event_id"].dropna())
+    def __init__(self, stack: Stack, events: pd.DataFrame, data: dict, lab: bool = False) -> None:
+        entries = stack.crm.timeline().dropna(subset=["event_id"])
+        self.timeline = dict(zip(entries["event_id"], entries["text"]))
         contacts, members = stack.crm.contacts(), stack.email.subscribers("newsletter")
         self.versions = dict(zip(contacts["email"], contacts["source_version"]))
         self.tags = dict(zip(members["email"], members["tags"]))
-        self.chat = {c: stack.notifier.messages(c)["text"].tolist() for c in ("leads", "sales")}
+        self.chat = {c: stack.notifier.messages(c)["text"].tolist() for c in ("leads", "sales", "marketing")}
+        self.lab = lab
         self.rows = Counter(stack.crm.orders()["order_id"])
         self.forms = Counter(data[e]["name"] for e, t in zip(events["id"], events["type"]) if t == "form.submitted")
 
@@ -254,6 +264,25 @@ class _Evidence:
         if kind == "order.completed" and d["total"] >= builtin.HIGH_VALUE_ORDER \
                 and not self._posts("sales", d["order_id"]):
             return f"no #sales message for {d['order_id']} ({d['total']:.2f} {d['currency']})"
+        return self._lab_missing(eid, kind, d) if self.lab else None
+
+    def _lab_missing(self, eid: str, kind: str, d: dict) -> str | None:
+        """What the lab's brief asks on top of the lesson's, and this event lacks (None: nothing)."""
+        campaign = (d.get("utm") or {}).get("campaign") if kind == "form.submitted" else None
+        if campaign and campaign not in self.timeline[eid]:
+            return f"its timeline entry does not name the campaign {campaign!r}"
+        if campaign and not any(d["name"] in text and campaign in text for text in self.chat["leads"]):
+            return f"no #leads message names {d['name']} and the campaign {campaign!r}"
+        if kind == "order.completed" and not all(f"{i['quantity']} x {i['name']}" in self.timeline[eid]
+                                                 for i in d["items"]):
+            return "its timeline entry does not list what was bought, each item as 'quantity x name'"
+        if kind == "order.refunded" and d.get("reason") and d["reason"] not in self.timeline[eid]:
+            return f"its timeline entry does not give the refund's reason {d['reason']!r}"
+        if kind == "cart.abandoned" and d["total"] >= CART_TO_CHASE and not self._posts("marketing", d["recover_url"]):
+            return f"no #marketing message with the recover_url of {d['cart_id']} ({d['total']:.2f} {d['currency']})"
+        if kind == "cart.abandoned" and d["total"] < CART_TO_CHASE and self._posts("marketing", d["cart_id"]):
+            return f"a #marketing message for {d['cart_id']}, a cart of {d['total']:.2f} {d['currency']}: under " \
+                   f"{CART_TO_CHASE:g}"
         return None
 
     def twice(self, kind: str, d: dict) -> str | None:
@@ -264,6 +293,8 @@ class _Evidence:
             return f"{n} CRM order rows for {d['order_id']}"
         if kind == "order.completed" and (n := self._posts("sales", d["order_id"])) > 1:
             return f"{n} #sales messages for {d['order_id']}"
+        if self.lab and kind == "cart.abandoned" and (n := self._posts("marketing", d["cart_id"])) > 1:
+            return f"{n} #marketing messages for {d['cart_id']}"
         return None
 
 
@@ -316,7 +347,7 @@ def _graded(seed: int, effects: bool = True, **options: Any) -> tuple[list[str],
         for error in stack.receiver.inbox()["last_error"].dropna():  # a stub raised in the receiver
             if error.startswith("NotImplementedError: exercise 14."):
                 raise NotImplementedError(error.removeprefix("NotImplementedError: "))
-        return missing, measure(stack, effects)
+        return missing, measure(stack, effects, lab=True)
     except ChaosChanged:
         fail(expected="the chaos profile and the sender's retry schedule left as they are",
              got="your code changed stack.faults or stack.dispatcher during the run",
@@ -346,11 +377,78 @@ def _with_clients(fn: Callable, stack: Stack) -> Callable[[dict], Any]:
     return handler
 
 
+# -- a few deliveries in a chosen order, on a quiet stack ---------------------------------------------
+
+_T0 = 1767603600.0  # 2026-01-05 09:00 UTC: the events' own times, minutes apart
+
+
+def _event(event_id: str, kind: str, minute: float, **data: Any) -> dict:
+    return {"id": event_id, "type": kind, "timestamp": catalog.format_timestamp(_T0 + 60 * minute), "data": data}
+
+
+def _cart(event_id: str, email: str, total: float, minute: float = 1) -> dict:
+    """A cart.abandoned event of one product at ``total`` BRL, its cart id made from the event id."""
+    cart_id = "cart_" + event_id.removeprefix("evt_").replace("_", "")
+    return _event(event_id, "cart.abandoned", minute, cart_id=cart_id, email=email, total=total, currency="BRL",
+                  items=[{"sku": "CHAIR-01", "name": "Office chair", "quantity": 1, "unit_price": total}],
+                  recover_url=f"https://shop.example.com/cart/{cart_id}/recover")
+
+
+def _quiet(seed: int) -> Stack:
+    """A stack of the check's own, no chaos: the handlers are called directly, in the order the case says."""
+    return Stack(seed=seed, clock="virtual", data_dir=None, timeout=5.0, retries=True, schedule=None, workers=4)
+
+
+def _case(seed: int, handlers: dict[str, Callable], events: list[dict], what: str,
+          checks: Callable[[Stack], list[tuple[bool, str, Any, str]]], members: tuple[str, ...] = ()) -> None:
+    """Put ``members`` on the list, deliver ``events`` in order to ``handlers`` on a quiet stack, then fail on
+    the first (ok, expected, got, hint) of ``checks`` that is not ok."""
+    stack = _quiet(seed)
+    try:
+        for address in members:
+            stack.email.upsert_member(address, status="subscribed")
+        for event in events:
+            handlers[event["type"]](dict(event), stack.crm, stack.email, stack.notifier)
+        for ok, expected, got, hint in checks(stack):
+            expect(ok, expected=f"{expected} ({what})", got=got, hint=hint)
+    finally:
+        stack.stop()
+
+
+def _member(stack: Stack, address: str) -> str:
+    member = stack.email.member(address)
+    return "no member" if member is None else show({k: member.get(k) for k in ("email", "status", "tags")})
+
+
+def _chased(stack: Stack, event: dict, chased: bool) -> list[tuple[bool, str, Any, str]]:
+    """The lab's cart rule for a list member's cart: tagged and announced once if ``chased``, else neither."""
+    d, tags = event["data"], (stack.email.member(event["data"]["email"]) or {}).get("tags") or []
+    posts = [text for text in stack.notifier.messages("marketing")["text"] if d["cart_id"] in text]
+    size, least = f"{d['total']:.2f} {d['currency']}", f"{CART_TO_CHASE:g}"
+    if chased:
+        return [("abandoned-cart" in tags, f"{d['email']} tagged 'abandoned-cart' for a cart of {size}",
+                 _member(stack, d["email"]), f"tag carts of {least} or more: email.tag(address, 'abandoned-cart')"),
+                (len(posts) == 1 and d["recover_url"] in posts[0], f"one #marketing message with {d['recover_url']}",
+                 show(posts, 300), f"post the cart's recover_url to #marketing, last, for carts of {least} or more "
+                                   "(>=, not >)")]
+    return [("abandoned-cart" not in tags, f"{d['email']} not tagged for a cart of {size}, under {least}",
+             _member(stack, d["email"]), f"tag and post only when the cart's total is {least} or more"),
+            (not posts, f"no #marketing message for {d['cart_id']}, a cart of {size}", show(posts, 300),
+             "a small cart is not worth chasing: leave #marketing alone")]
+
+
 _LOST_HINTS = {
     "never reached": "once deliveries succeed again, recover the dead letters (stack.recover(since=...)); a "
                      "replay can fail too, so look again the next minute while any are dead",
     "never finished": "your handler raised that error on every try: run it by hand on that event and fix it; "
                       "a 404 from email.tag means 'not on the list'",
+    "campaign": "a form with utm names its campaign, event['data']['utm']['campaign'], in its timeline entry and "
+                "in its #leads message; a form may have no utm, or utm without a campaign",
+    "what was bought": "list the order's items in its timeline entry, as in lab 04: 'quantity x name' for each "
+                       "item of event['data']['items'], joined with ', '",
+    "refund's reason": "put the refund's reason in its timeline entry (some refunds have none: use .get)",
+    "#marketing": f"a cart of {CART_TO_CHASE:g} or more: one #marketing message with its recover_url, posted "
+                  "last; a smaller cart: no message and no tag",
     "timeline": "add a CRM timeline entry with event_id=event['id'] (it also makes a second run harmless)",
     "#leads": "post one message to #leads per form, with the person's name in it",
     "tagged": "after subscribing a lead who gave consent, tag them with the form id: email.tag(address, form_id)",
@@ -423,7 +521,13 @@ def _shop(on_order_completed, on_order_refunded, on_cart_abandoned):
     install = _handlers(dict(zip(SHOP, (on_order_completed, on_order_refunded, on_cart_abandoned))))
     _, m = _graded(142, install=install, types=SHOP, events=45, recover=True)
     _require(m, ["events lost", "events applied twice", "records that disagree"], f"{m['events']} shop events")
-    return f"{m['events']} shop events, reordered, doubled and replayed: every order right, none twice"
+    big, small = _cart("evt_lab_1", "bia.santos@example.com", 250.0), _cart("evt_lab_2", "davi.rocha@example.com", 35.0)
+    _case(142, dict(zip(SHOP, (on_order_completed, on_order_refunded, on_cart_abandoned))), [big, small],
+          "two members of the list leave carts of 250.00 and 35.00 BRL",
+          lambda stack: _chased(stack, big, True) + _chased(stack, small, False),
+          members=("bia.santos@example.com", "davi.rocha@example.com"))
+    return (f"{m['events']} shop events, reordered, doubled and replayed: every order right, none twice; "
+            "only the big cart chased")
 
 
 @exercise("14.3", points=3, title="On call: alert, then recover")

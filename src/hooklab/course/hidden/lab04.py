@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from ..checks import expect, hidden, lab_stack, show
-from ..lab04 import _consistent, _with_duplicates
+from ..lab04 import _bought, _consistent, _entry_says, _refunded, _with_duplicates
 
 
 @hidden("04.1")
@@ -42,8 +42,9 @@ def _unused(stack, local: str) -> str:
     return next(f"{local}{n}@example.com" for n in range(1, 10_000) if f"{local}{n}@example.com" not in known)
 
 
-_ITEMS = ([{"sku": "KIT-SKIN", "name": "Kit skincare", "quantity": 2, "unit_price": 60.0}],
-          [{"sku": "SERUM-30", "name": "Sérum 30 ml", "quantity": 1, "unit_price": 79.9}])
+_ITEMS = ([{"sku": "KIT-SKIN", "name": "Kit skincare", "quantity": 1, "unit_price": 60.0},  # 120.00
+           {"sku": "MASK-02", "name": "Máscara facial", "quantity": 2, "unit_price": 30.0}],
+          [{"sku": "SERUM-30", "name": "Sérum 30 ml", "quantity": 1, "unit_price": 79.9}])     # 79.90
 
 
 @hidden("04.2")
@@ -72,6 +73,10 @@ def _(handle_order, stack):
         counts = {i: int((timeline.event_id == i).sum()) for i in fired}
         expect(set(counts.values()) == {1}, expected=f"one timeline entry per order event {fired}",
                got=f"{counts}", hint="add_timeline(..., event_id=event['id']): the CRM keeps one entry per event id")
+        for event_id in fired:  # two products with accents in one order, then one product
+            _entry_says(stack, event_id, email, _bought(stack.sources.event(event_id)["data"]),
+                        hint="every item of the order, each as 'quantity x name' (a quantity of 1 too), "
+                             "then the total with :.2f and the currency")
     finally:
         _retire(stack, fired)
 
@@ -100,3 +105,7 @@ def _(handle_refund, stack):
     expect(got == want, expected=f"(status, total) per order {want}: the other order untouched, the refunded one "
                                  "with its own total", got=show(got),
            hint="change nothing but the status of the refunded order")
+    for event_id in fired:  # 20.00 of 79.90, then 10.00 of 79.90
+        _entry_says(stack, event_id, email, _refunded(stack.sources.event(event_id)["data"], 79.9),
+                    hint="a partial refund: the amount comes from the refund, the total from the order in the CRM "
+                         "(crm.order(order_id)['total']), which the refund does not change")

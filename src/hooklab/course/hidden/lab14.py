@@ -9,47 +9,28 @@ from typing import Any
 import pandas as pd
 
 from ...catalog import format_timestamp
-from ...stack import Stack
+from .. import lab14
 from ..checks import expect, fail, hidden, show
-from ..lab14 import SHOP, SIGNUP, _BOARD, _evidence, _graded, _handlers, _hint, _require
-
-_T0 = 1767603600.0  # 2026-01-05 09:00 UTC: the events' own times, minutes apart
+from ..lab14 import SHOP, SIGNUP, _BOARD, _case, _chased, _evidence, _graded, _handlers, _hint, _member, _require
 
 
 def _event(n: int, kind: str, minute: float, **data: Any) -> dict:
-    return {"id": f"evt_hidden_{n}", "type": kind, "timestamp": format_timestamp(_T0 + 60 * minute), "data": data}
+    return lab14._event(f"evt_hidden_{n}", kind, minute, **data)
 
 
-def _quiet(seed: int) -> Stack:
-    """A stack of the check's own, no chaos: the handlers are called directly, in the order the case says."""
-    return Stack(seed=seed, clock="virtual", data_dir=None, timeout=5.0, retries=True, schedule=None, workers=4)
+def _cart(n: int, email: str, total: float) -> dict:
+    return lab14._cart(f"evt_hidden_{n}", email, total)
 
 
-def _deliver(stack: Stack, handlers: dict[str, Callable], events: list[dict]) -> None:
-    for event in events:
-        handlers[event["type"]](dict(event), stack.crm, stack.email, stack.notifier)
-
-
-def _case(seed: int, handlers: dict[str, Callable], events: list[dict], what: str,
-          checks: Callable[[Stack], list[tuple[bool, str, Any, str]]]) -> None:
-    """Deliver ``events`` in order on a quiet stack, then fail on the first (ok, expected, got, hint) not ok."""
-    stack = _quiet(seed)
-    try:
-        _deliver(stack, handlers, events)
-        for ok, expected, got, hint in checks(stack):
-            expect(ok, expected=f"{expected} ({what})", got=got, hint=hint)
-    finally:
-        stack.stop()
+def _entry(stack, n: int) -> str:
+    """The text of the timeline entry of event ``evt_hidden_{n}`` ('' if there is none)."""
+    texts = stack.crm.timeline().query(f"event_id == 'evt_hidden_{n}'")["text"].tolist()
+    return texts[0] if texts else ""
 
 
 def _seeded_run(seed: int, install: Callable, types: tuple, events: int, what: str) -> None:
     _, m = _graded(seed, install=install, types=types, events=events, recover=True)
     _require(m, ["events lost", "events applied twice", "records that disagree"], f"{m['events']} {what} events")
-
-
-def _member(stack: Stack, address: str) -> str:
-    member = stack.email.member(address)
-    return "no member" if member is None else show({k: member.get(k) for k in ("email", "status", "tags")})
 
 
 # -- 14.1 ------------------------------------------------------------------------------------------
@@ -67,14 +48,20 @@ def _(on_newsletter_subscribed, on_newsletter_unsubscribed, on_contact_updated, 
         _event(1, "newsletter.subscribed", 0, email=_LIA, name="Lia Souza", list="newsletter", signup_source="footer",
                locale="pt_BR"),
         _event(3, "newsletter.unsubscribed", 10, email=_LIA, list="newsletter"),
-        _event(2, "form.submitted", 5, consent=True, **form)],
-        "a form with consent from minute 5 arrives after the unsubscribe of minute 10",
+        _event(2, "form.submitted", 5, consent=True, utm={"campaign": "webinar-q1"}, **form)],
+        "a form with consent from minute 5, campaign webinar-q1, arrives after the unsubscribe of minute 10",
         lambda s: [((s.email.member(_LIA) or {}).get("status") == "unsubscribed", "the member still unsubscribed: "
                     "the unsubscribe is the newest change", _member(s, _LIA),
                     "upsert the contact with subscribed=True and subscribed_at=event_time(event) first, and leave the "
                     "email platform alone when newer_change_kept(answer)"),
                    (s.crm.contact(_LIA)["subscribed"] is False, "the CRM contact still unsubscribed",
-                    f"subscribed={s.crm.contact(_LIA)['subscribed']}", "pass subscribed_at=event_time(event)")])
+                    f"subscribed={s.crm.contact(_LIA)['subscribed']}", "pass subscribed_at=event_time(event)"),
+                   ("webinar-q1" in _entry(s, 2), "its timeline entry naming the campaign webinar-q1", _entry(s, 2),
+                    "the campaign is event['data']['utm']['campaign'], even when utm has nothing else"),
+                   (any("Lia Souza" in t and "webinar-q1" in t for t in s.notifier.messages("leads")["text"]),
+                    "a #leads message naming Lia Souza and webinar-q1", show(s.notifier.messages("leads")["text"]
+                                                                           .tolist()),
+                    "name the person and the campaign in the #leads message")])
     _case(1412, functions, [
         _event(4, "contact.updated", 2, email=_RUI, version=2, city="Recife", company="Globex"),
         _event(5, "contact.updated", 1, email=_RUI, version=1, city="Porto Alegre", company="Acme", phone="+55 1")],
@@ -84,9 +71,9 @@ def _(on_newsletter_subscribed, on_newsletter_unsubscribed, on_contact_updated, 
                     "version 2's details kept: city 'Recife', company 'Globex', source_version 2",
                     show({k: s.crm.contact(_RUI)[k] for k in ("city", "company", "phone", "source_version")}),
                     "skip an update whose version is not newer than the contact's source_version")])
-    _case(1413, functions, [_event(6, "form.submitted", 3, consent=False, **{**form, "email": _RUI,
-                                                                           "name": "Rui Costa"})] * 2,
-          "a form without consent, delivered twice",
+    _case(1413, functions, [_event(6, "form.submitted", 3, consent=False, utm={"source": "google", "medium": "cpc"},
+                                   **{**form, "email": _RUI, "name": "Rui Costa"})] * 2,
+          "a form without consent, from an ad whose utm has no campaign, delivered twice",
           lambda s: [(s.email.member(_RUI) is None, "no list member without consent", _member(s, _RUI),
                       "subscribe and tag only when data['consent'] is true"),
                      (s.crm.contact(_RUI) is not None and s.crm.contact(_RUI)["lifecycle_stage"] == "lead",
@@ -106,9 +93,10 @@ _ITEMS = [{"sku": "TV-65", "name": "65-inch TV", "quantity": 1, "unit_price": 44
 def _(on_order_completed, on_order_refunded, on_cart_abandoned):
     functions = dict(zip(SHOP, (on_order_completed, on_order_refunded, on_cart_abandoned)))
     order = dict(order_id="ord_hidden_1", email=_LIA, name="Lia Souza", total=4495.0, currency="BRL", items=_ITEMS,
-                 completed_at=format_timestamp(_T0))
+                 completed_at=format_timestamp(lab14._T0))
     _case(1421, functions, [
-        _event(7, "order.refunded", 9, order_id="ord_hidden_1", email=_LIA, amount=4495.0, currency="BRL"),
+        _event(7, "order.refunded", 9, order_id="ord_hidden_1", email=_LIA, amount=4495.0, currency="BRL",
+               reason="not-as-described"),
         _event(8, "order.completed", 0, **order)],
         "a BRL order arrives after its refund",
         lambda s: [({k: (s.crm.order("ord_hidden_1") or {}).get(k) for k in ("status", "total", "currency")}
@@ -119,15 +107,28 @@ def _(on_order_completed, on_order_refunded, on_cart_abandoned):
                    (sum("ord_hidden_1" in t for t in s.notifier.messages("sales")["text"]) == 1,
                     "one #sales message naming ord_hidden_1 (4,495.00 BRL)", show(s.notifier.messages("sales")["text"]
                                                                                .tolist()),
-                    "post to #sales for every order of 500 or more, with the order id")])
+                    "post to #sales for every order of 500 or more, with the order id"),
+                   ("not-as-described" in _entry(s, 7), "the refund's timeline entry giving its reason, "
+                    "not-as-described", _entry(s, 7), "put event['data']['reason'] in the refund's timeline entry"),
+                   ("1 x 65-inch TV" in _entry(s, 8), "the order's timeline entry listing '1 x 65-inch TV'",
+                    _entry(s, 8), "every item as 'quantity x name', a quantity of 1 too")])
+    big = _cart(10, _RUI, 480.0)
     _case(1422, functions, [_event(9, "cart.abandoned", 1, cart_id="cart_hidden_1", email=_RUI, total=35.0,
-                                   currency="USD", items=[], recover_url="https://shop.example.com/cart/x")],
-          "a cart abandoned by someone who is not on the list",
+                                   currency="USD", items=[], recover_url="https://shop.example.com/cart/x"), big],
+          "carts of 35.00 USD and 480.00 BRL abandoned by someone who is not on the list",
           lambda s: [(s.crm.contact(_RUI) is not None, "a CRM contact for the shopper", "none",
                       "upsert the contact first"),
                      (len(s.crm.timeline().query("event_id == 'evt_hidden_9'")) == 1, "one timeline entry",
                       len(s.crm.timeline().query("event_id == 'evt_hidden_9'")),
-                      "add the timeline entry before tagging, and ignore the 404 of email.tag")])
+                      "add the timeline entry before tagging, and ignore the 404 of email.tag"),
+                     (sum(big["data"]["recover_url"] in t for t in s.notifier.messages("marketing")["text"]) == 1,
+                      f"one #marketing message with {big['data']['recover_url']}, tag or no tag",
+                      show(s.notifier.messages("marketing")["text"].tolist(), 300),
+                      "a person who is not on the list cannot be tagged (404), but the cart is still worth a "
+                      "#marketing message: ignore the 404 and post")])
+    edge, under = _cart(11, _LIA, 200.0), _cart(12, _RUI, 199.99)
+    _case(1424, functions, [edge, under], "two members of the list leave carts of exactly 200.00 and of 199.99 BRL",
+          lambda s: _chased(s, edge, True) + _chased(s, under, False), members=(_LIA, _RUI))
     _seeded_run(1423, _handlers(functions), SHOP, 45, "shop")
 
 
