@@ -54,20 +54,12 @@ def test_the_release_has_lessons_labs_binder_and_package_and_no_solutions_or_hid
     assert "solutions/" in " ".join(summary.left_out) and "tests/" in " ".join(summary.left_out)
 
 
-#: Files that still give answers away, found when the release was built (issue 17's closing note):
-#: lessons that show the very code a lab asks for, and the stack's built-in handlers, which implement
-#: the lab 04 and 14 integrations. Rewriting them is content work still open; no *other* file may leak.
-KNOWN_LEAKS = {"notebooks/03_leads_to_email.ipynb", "notebooks/04_purchase_to_crm.ipynb",
-               "notebooks/05_real_time_notifications.ipynb", "notebooks/06_documenting_events.ipynb",
-               "notebooks/09_testing.ipynb", "notebooks/13_warning_signs.ipynb", "src/hooklab/services/handlers.py"}
-
-
 def test_no_released_file_gives_an_answer_away(released):
     out, _ = released
     answers = answer_lines(ROOT)
     assert len(answers) > 100 and len({where.split(",")[0] for where in answers.values()}) >= 10, \
         "the answers of solutions/ were not found: is the search broken?"
-    leaks = [leak for leak in find_answers(out, answers) if leak.file not in KNOWN_LEAKS]
+    leaks = find_answers(out, answers)
     by_file: dict[str, list[str]] = {}
     for leak in leaks:
         by_file.setdefault(leak.file, []).append(f"  {leak.where}: {leak.line!r}  (answer in {leak.origin})")
