@@ -34,10 +34,12 @@ from typing import Any, NoReturn
 
 from ..errors import HooklabError
 
-__all__ = ["check", "exercise", "hidden", "verdict", "fail", "expect", "expect_same", "differences", "points", "registry", "show", "lab_stack",
-           "CheckFailed", "UnknownExercise", "Exercise"]
+__all__ = ["check", "exercise", "hidden", "verdict", "fail", "expect", "expect_same", "differences", "points",
+           "registry", "show", "lab_stack", "id_key", "CheckFailed", "UnknownExercise", "Exercise"]
 
-_ID = re.compile(r"^(\d\d)\.\d+$")
+#: A lab: two digits, and a letter for a lab between two numbers ("00b" sits between 00 and 01).
+_LAB = r"\d\d[a-z]?"
+_ID = re.compile(rf"^({_LAB})\.\d+$")
 _HOOKLAB_DIR = str(Path(__file__).resolve().parents[1])
 _LIBRARY_DIRS = tuple({sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")})
 
@@ -73,7 +75,7 @@ _hidden: dict[str, Callable[..., Any]] = {}
 def exercise(id: str, points: int, title: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register ``fn(*answers) -> pass message`` as the check of exercise ``id`` ("NN.M")."""
     if not _ID.match(id):
-        raise ValueError(f"exercise id {id!r} should look like '01.2' (lab number, dot, exercise number)")
+        raise ValueError(f"exercise id {id!r} should look like '01.2' or '00b.1' (lab, dot, exercise number)")
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         _registry[id] = Exercise(id, int(points), title, fn)
@@ -90,7 +92,7 @@ def hidden(id: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     same way (:func:`expect`, :func:`fail`). Only the grader runs them (:func:`verdict`).
     """
     if not _ID.match(id):
-        raise ValueError(f"exercise id {id!r} should look like '01.2' (lab number, dot, exercise number)")
+        raise ValueError(f"exercise id {id!r} should look like '01.2' or '00b.1' (lab, dot, exercise number)")
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         _hidden[id] = fn
@@ -206,9 +208,22 @@ def registry() -> dict[str, Exercise]:
     import hooklab.course as course
 
     for info in pkgutil.iter_modules(course.__path__):
-        if re.fullmatch(r"lab\d\d", info.name):
+        if re.fullmatch(rf"lab{_LAB}", info.name):
             importlib.import_module(f"{course.__name__}.{info.name}")
-    return dict(sorted(_registry.items(), key=lambda kv: tuple(int(p) for p in kv[0].split("."))))
+    return dict(sorted(_registry.items(), key=lambda kv: id_key(kv[0])))
+
+
+def id_key(id: str) -> tuple[int, ...]:
+    """Sort key of an exercise id, lab by lab: ``"00.3" < "00b.1" < "01.1" < "01.10"``.
+
+    Each dotted part gives two numbers, its digits and its letter (none: 0, "a": 1...); a part
+    that is not digits with an optional letter gives (0, 0).
+    """
+    key: list[int] = []
+    for part in str(id).split("."):
+        m = re.fullmatch(r"(\d+)([a-z]?)", part)
+        key += [int(m.group(1)), ord(m.group(2)) - 96 if m.group(2) else 0] if m else [0, 0]
+    return tuple(key)
 
 
 def points(id: str) -> int:
@@ -218,14 +233,14 @@ def points(id: str) -> int:
 
 def _stub_hint(e: NotImplementedError, id: str) -> str:
     text = str(e)
-    m = re.match(r"exercise (\d\d\.\d+): (.*)", text, re.S)
+    m = re.match(rf"exercise ({_LAB}\.\d+): (.*)", text, re.S)
     if not m:
         return text or "replace the `raise NotImplementedError(...)` line with your code"
     other = "" if m.group(1) == id else f" (your code calls exercise {m.group(1)}, which is not answered either)"
     return m.group(2) + other
 
 
-_STUB_MARK = re.compile(r"NotImplementedError: exercise (\d\d\.\d+): ")
+_STUB_MARK = re.compile(rf"NotImplementedError: exercise ({_LAB}\.\d+): ")
 
 
 def _stub_in(id: str, *texts: str | None) -> NotImplementedError | None:

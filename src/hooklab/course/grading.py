@@ -397,7 +397,7 @@ def _feedback(rows: list[dict], folder: Path, titles: dict[str, str]) -> None:
 
 
 def _id_key(ex: str) -> tuple[int, ...]:
-    return tuple(int(p) if p.isdigit() else 0 for p in ex.split("."))
+    return checks.id_key(ex)
 
 
 def _run_all(pending: deque[_Job], timeout: float, cell_timeout: float, jobs: int, done: int,

@@ -36,7 +36,7 @@ from .sandbox import Limits, Sandbox, become_subreaper
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 #: Marks of code that reaches for the grader's internals; a cell with one is listed for review.
-SUSPICIOUS = re.compile(r"hooklab\.course\.(?:checks|grading|runner|boundary|sandbox|hidden|lab\d\d)|"
+SUSPICIOUS = re.compile(r"hooklab\.course\.(?:checks|grading|runner|boundary|sandbox|hidden|lab\d\d[a-z]?)|"
                         r"checks\.(?:check|_load|_registry|_judge|expect|fail)\s*=|set_custom_exc|"
                         r"input_transformers|sys\.modules\[|\.kernel\.pid|\.result\.json|solutions/|"
                         r"os\.(?:kill|killpg|setsid|fork)|start_new_session|ctypes|__import__\(|"

@@ -61,7 +61,7 @@ def _original(nb: nbformat.NotebookNode, path: Path, labs_dir: Path) -> Path | N
         if ids and ids & {str(meta(c, "answer") or meta(c, "check"))
                           for c in nbformat.read(lab, as_version=4).cells} - {"None"}:
             return lab
-    number = re.match(r"\D*(\d\d)_", path.name)
+    number = re.match(r"\D*(\d\d[a-z]?)_", path.name)  # 03_lab_leads, 00b_lab_primer
     return next((lab for lab in labs if number and lab.name.startswith(number.group(1) + "_")), None)
 
 
