@@ -58,16 +58,23 @@ def _p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1]
 
 
-def _answer_time(app, latencies: list[float]) -> tuple[str, float]:
-    """The statistic 12.1 judges: p95 in the notebook; the median when graded from another process.
+#: Across processes, the target: an answer time well under the 50 ms CRM call a handler in the request adds.
+REMOTE_TARGET_MS = 35.0
 
-    Across the grader's boundary the tail is the grading machine's (other students' kernels share
-    its cores), so there the median, which that noise does not move, decides; a handler run inside
-    the request adds its 50 ms to every answer and fails either way.
+
+def _answer_time(app, latencies: list[float]) -> tuple[str, float, float]:
+    """What 12.1 judges, its value and its target: the p95 under 20 ms in the notebook; across processes,
+    the median under 35 ms.
+
+    Graded from another process, each request crosses into the kernel and back; the measured round
+    trip is taken off, but what remains still carries the grading machine's load (other students'
+    kernels share its cores). So there the median decides, against a target that only a handler run
+    inside the request, 50 ms on every answer, cannot meet.
     """
     if is_remote(app):
-        return "median answer time (graded across processes, the round trip taken off)", statistics.median(latencies)
-    return "p95 answer time", _p95(latencies)
+        return ("median answer time (graded across processes, the round trip taken off)",
+                statistics.median(latencies), REMOTE_TARGET_MS)
+    return "p95 answer time", _p95(latencies), TARGET_P95_MS
 
 
 def _events(n: int, start: int = 0) -> list[dict]:
@@ -90,8 +97,9 @@ def _acknowledge(make_app):
     expect(queued == events, expected="the 30 events on the queue, in order, unchanged",
            got=f"{len(queued)} item(s), first {show(queued[:1])}",
            hint="put the parsed JSON body, request.get_json(), on jobs as it is")
-    what, ms = _answer_time(app, latencies)
-    expect(ms < TARGET_P95_MS, expected=f"{what} under {TARGET_P95_MS:g} ms", got=f"{ms:.1f} ms", hint="do no work in the request: no handler call, no sleep, just put and answer")
+    what, ms, target = _answer_time(app, latencies)
+    expect(ms < target, expected=f"{what} under {target:g} ms", got=f"{ms:.1f} ms",
+           hint="do no work in the request: no handler call, no sleep, just put and answer")
     return f"the sender waits under {TARGET_P95_MS:g} ms, not the {CRM_CALL_S * 1000:.0f} ms of the handler"
 
 
