@@ -77,3 +77,14 @@ def test_every_lesson_links_the_cheat_sheet_and_the_glossary(lesson):
     text = "\n".join(c.source for c in cells(lesson) if c.cell_type == "markdown")
     assert "](../docs/cheatsheet.md)" in text and "](../docs/glossary.md)" in text, \
         f"{lesson.name}: no link to the cheat sheet and the glossary"
+
+
+def test_each_lessons_time_is_the_one_the_instructors_guide_gives():
+    table = (ROOT / "docs" / "instructors.md").read_text(encoding="utf-8")
+    guide = {m.group(1): int(m.group(2)) for m in re.finditer(r"^\| (\d\d[a-z]?) \| [^|]*?: (\d+) min \|", table, re.M)}
+    for lesson in LESSONS:
+        number = lesson.name.split("_")[0]
+        header = re.search(r"^\*(\d+) minutes\*", cells(lesson)[0].source, re.M)
+        assert header and number in guide, f"{lesson.name}: no time in its header or no row in docs/instructors.md"
+        assert int(header.group(1)) == guide[number], \
+            f"{lesson.name} says {header.group(1)} minutes, docs/instructors.md says {guide[number]}"
