@@ -293,6 +293,9 @@ VALID = {
         "tags": ["vip"]}),
     ("email", "/api/lists/{list_id}/members/{who}/tags", "post"): (
         "/api/lists/newsletter/members/ana@example.com/tags", {"tags": [{"name": "vip", "status": "active"}]}),
+    # Brevo-style: saved without a validation GET, so no receiver needs to run
+    ("email", "/api/lists/{list_id}/webhooks", "post"): ("/api/lists/newsletter/webhooks", {
+        "url": "http://127.0.0.1:9/brevo", "style": "brevo", "bearer": "tok_1"}),
 }
 SETUP = {"crm": [("PUT", "/api/contacts/ana@example.com", {"name": "Ana"})],
          "email": [("PUT", "/api/lists/newsletter/members/ana@example.com", {"status": "subscribed"})]}

@@ -346,6 +346,26 @@ class Stack:
         return panel
 
     @_running
+    def serve(self, app: Any, name: str = "my-app") -> str:
+        """Serve your own Flask app on 127.0.0.1, next to the stack; returns its address.
+
+        So a service of the stack (the email platform's webhooks, a subscription) can call
+        your receiver over real HTTP. It stops with the stack; serving another app under the
+        same ``name`` stops the first.
+
+        >>> import hooklab
+        >>> from flask import Flask
+        >>> with hooklab.start(seed=1, clock="virtual") as stack:
+        ...     stack.serve(Flask("mine")).startswith("http://127.0.0.1:")
+        True
+        """
+        key = f"yours:{name}"
+        if key in self._servers:
+            self._servers.pop(key).stop()
+        self._servers[key] = ServiceServer(name, app)
+        return self._servers[key].url
+
+    @_running
     def inspector_link(self) -> str:
         """The inspector page's address, as the browser showing this notebook can reach it.
 

@@ -217,6 +217,14 @@ def email_document() -> dict:
                 "status": {"type": "string", "enum": ["active", "inactive"], "default": "active"}}}}}}
     new_list = {"type": "object", "additionalProperties": False, "required": ["id", "name"], "properties": {
         "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,39}$"}, "name": _str("Shown name.", 100)}}
+    new_webhook = {"type": "object", "additionalProperties": False, "required": ["url", "style"], "properties": {
+        "url": _str("Where to send: http(s) on 127.0.0.1 or localhost; a Mailchimp-style secret goes in the "
+                    "query (?key=...).", 2000),
+        "style": {"type": "string", "enum": ["mailchimp", "brevo"]},
+        "basic": {"type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "string", "maxLength": 200},
+                  "description": "Brevo-style: [user, password] for an Authorization: Basic header."},
+        "bearer": {"type": "string", "pattern": "^[\\x21-\\x7e]{1,500}$",
+                   "description": "Brevo-style: a token for an Authorization: Bearer header."}}}
     obj = {"type": "object"}
     list_param = _path_param("list_id", "The list (audience) id, e.g. newsletter.")
     who_param = _path_param("who", "The member's email address, or its subscriber_hash "
@@ -258,6 +266,18 @@ def email_document() -> dict:
             "parameters": [list_param, who_param],
             "post": _op("Add (active) or remove (inactive) tags.", {"204": {"description": "Done."}},
                         "400 401 404 413 415", _json(tag_changes), operation_id="postTags")},
+        "/api/lists/{list_id}/webhooks": {
+            "parameters": [list_param],
+            "get": _op("The list's audience webhooks (auth type only, query values masked).",
+                       {"200": _answer("Webhooks.", obj)}, "400 401 404", operation_id="listWebhooks"),
+            "post": _op("Call a URL on this machine whenever a member of the list changes. Mailchimp-style: "
+                        "form-encoded, unsigned, a secret in the URL; the URL must answer a GET with 2xx first. "
+                        "Brevo-style: JSON, with basic or bearer authentication.",
+                        {"201": _answer("Registered.", obj)}, "400 401 404 409 413 415", _json(new_webhook),
+                        operation_id="addWebhook")},
+        "/api/webhook-log": {"get": _op(
+            "Every request the platform made to a webhook, oldest first, with its status code.",
+            {"200": _answer("The log.", obj)}, "401", operation_id="webhookLog")},
     }
     return _document("hooklab mock email platform", "Lists, members, merge fields and tags, like Mailchimp's "
                      "Marketing API. Every /api route needs `Authorization: Bearer <key>` or `X-API-Key: <key>`.",

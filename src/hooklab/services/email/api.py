@@ -2,19 +2,22 @@
 
 A route reads the request (JSON, or form-encoded the Mailchimp way), calls one domain
 function and shapes the answer. As in the Flask tutorial, the app factory binds the app
-to its store and registers the blueprint.
+to its store and registers the blueprint. A route that changes a member then sends the
+list's audience webhooks (:mod:`.webhooks`), once the change is committed.
 """
 
 from __future__ import annotations
+
+from typing import Any, Callable
 
 from flask import Blueprint, Flask, jsonify, request
 
 from ...clock import Clock
 from ...store import Store
 from ..base import ApiError, get_store, make_app, now
-from ..inputs import apply_batch, brief, check_fields, clean_email, get_str, read_object
+from ..inputs import apply_batch, brief, check_fields, clean_email, ensure_schema, get_str, read_object
 from ..openapi import email_document
-from . import domain
+from . import domain, webhooks
 
 __all__ = ["create_app", "bp"]
 
@@ -24,13 +27,12 @@ bp = Blueprint("email", __name__, url_prefix="/api")
 def create_app(store: Store, api_key: str, clock: Clock) -> Flask:
     """The email platform's Flask app, bound to ``store``; ``/api`` routes need ``api_key``."""
     domain.init_store(store, clock.now())
+    ensure_schema(store, webhooks.SCHEMA)
     app = make_app("email", api_key=api_key, public=("/health", "/openapi.json"), store=store, clock=clock)
     app.register_blueprint(bp)
     app.add_url_rule("/health", "health", lambda: {"ok": True, "service": "email"})
     app.add_url_rule("/openapi.json", "openapi", lambda: jsonify(email_document()))  # public: the API's own docs
     return app
-
-
 
 
 def _member_body(allowed: tuple[str, ...]) -> tuple[dict, dict]:
@@ -41,6 +43,15 @@ def _member_body(allowed: tuple[str, ...]) -> tuple[dict, dict]:
     if request.mimetype != "application/json" and isinstance(fields.get("tags"), str):
         fields["tags"] = [fields["tags"]]  # a form sends a single tag as a plain value
     return body, fields
+
+
+def _changing(list_id: str, email: str, write: Callable[[], Any]) -> tuple[Any, tuple]:
+    """Run a domain ``write`` of one member; returns its result and the member ``(before, after)``."""
+    store = get_store()
+    with store.transaction():  # the domain write joins it: before and after belong to the same change
+        before = domain.find_member(store, list_id, email)
+        result = write()
+        return result, (before, domain.find_member(store, list_id, email))
 
 
 def _tag_changes(body: dict) -> dict[str, bool]:
@@ -95,33 +106,40 @@ def get_member(list_id: str, who: str):
 def put_member(list_id: str, who: str):
     domain.check_list(get_store(), list_id)
     body, fields = _member_body(("email_address", *domain.MEMBER_FIELDS))
-    email = domain.resolve(get_store(), who, body.get("email_address"))
-    created = domain.upsert_member(get_store(), list_id, email, fields, now())
-    return jsonify({"created": created, "member": domain.find_member(get_store(), list_id, email)}), \
-        201 if created else 200
+    email, at = domain.resolve(get_store(), who, body.get("email_address")), now()
+    created, change = _changing(list_id, email, lambda: domain.upsert_member(get_store(), list_id, email, fields, at))
+    webhooks.notify(get_store(), list_id, [change], at)
+    return jsonify({"created": created, "member": change[1]}), 201 if created else 200
 
 
 @bp.post("/lists/<list_id>/members/batch")
 def batch_members(list_id: str):
     """Add or update up to BATCH_LIMIT members in one call, all or none (Mailchimp batches list members too)."""
     domain.check_list(get_store(), list_id)
-    at = now()
+    at, changes = now(), []
 
     def apply(item: dict) -> dict:
         check_fields(item, ("email_address", *domain.MEMBER_FIELDS))
         email = clean_email(item["email_address"], "email_address")
         fields = {k: v for k, v in item.items() if k != "email_address"}
-        return {"email_address": email, "created": domain.upsert_member(get_store(), list_id, email, fields, at)}
+        created, change = _changing(list_id, email,
+                                    lambda: domain.upsert_member(get_store(), list_id, email, fields, at))
+        changes.append(change)
+        return {"email_address": email, "created": created}
 
-    return jsonify(results=apply_batch(get_store(), "members", "member", "email_address", apply))
+    results = apply_batch(get_store(), "members", "member", "email_address", apply)
+    webhooks.notify(get_store(), list_id, changes, at)  # all or none: only once the whole batch is saved
+    return jsonify(results=results)
 
 
 @bp.patch("/lists/<list_id>/members/<who>")
 def patch_member(list_id: str, who: str):
     domain.check_list(get_store(), list_id)
     body, fields = _member_body(("email_address", "status", "merge_fields", "tags"))
-    email = domain.resolve(get_store(), who, body.get("email_address"))
-    return {"created": False, "member": domain.update_member(get_store(), list_id, email, fields, now())}
+    email, at = domain.resolve(get_store(), who, body.get("email_address")), now()
+    member, change = _changing(list_id, email, lambda: domain.update_member(get_store(), list_id, email, fields, at))
+    webhooks.notify(get_store(), list_id, [change], at)
+    return {"created": False, "member": member}
 
 
 @bp.post("/lists/<list_id>/members/<who>/tags")
@@ -130,3 +148,27 @@ def post_tags(list_id: str, who: str):
     changes = _tag_changes(read_object(allow_form=True))
     domain.tag_member(get_store(), list_id, domain.resolve(get_store(), who), changes, now())
     return "", 204
+
+
+# -- audience webhooks --------------------------------------------------------------------------
+
+@bp.get("/lists/<list_id>/webhooks")
+def list_webhooks(list_id: str):
+    domain.check_list(get_store(), list_id)
+    return {"webhooks": webhooks.shown(get_store(), list_id)}
+
+
+@bp.post("/lists/<list_id>/webhooks")
+def add_webhook(list_id: str):
+    """Register a URL for the list's member events; a Mailchimp-style URL must answer a GET first."""
+    domain.check_list(get_store(), list_id)
+    hook = webhooks.parse(read_object(), list_id)
+    webhooks.check_new(get_store(), hook)  # before the GET: a repeat is refused without calling anyone
+    if hook["style"] == "mailchimp":
+        webhooks.validate(get_store(), hook, now())
+    return jsonify(webhook=webhooks.add(get_store(), hook, now())), 201
+
+
+@bp.get("/webhook-log")
+def webhook_log():
+    return {"log": webhooks.log(get_store())}

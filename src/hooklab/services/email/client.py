@@ -7,11 +7,15 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from ...errors import ConfigError
 from ..base import ServiceClient, ServiceError
 
 __all__ = ["EmailPlatform"]
 
 _MEMBER_COLUMNS = ["list_id", "email", "status", "merge_fields", "tags", "created_at", "updated_at"]
+_HOOK_COLUMNS = ["id", "list_id", "style", "auth", "url", "created_at"]
+_LOG_COLUMNS = ["sent_at", "webhook_id", "list_id", "style", "method", "type", "email", "url", "status_code",
+                "error"]
 
 
 class EmailPlatform(ServiceClient):
@@ -22,6 +26,9 @@ class EmailPlatform(ServiceClient):
         email.upsert_member("ana@example.com", status_if_new="subscribed", merge_fields={"FNAME": "Ana"})
         email.tag("ana@example.com", "vip")
         email.subscribers()
+        email.add_webhook("http://127.0.0.1:8000/mailchimp?key=s3cret")   # it calls you on each change
+        email.unsubscribe("ana@example.com")
+        email.webhook_log()
     """
 
     service = "email"
@@ -55,6 +62,13 @@ class EmailPlatform(ServiceClient):
         """Change an existing member; merge_fields are merged into the ones it has."""
         return self.request("PATCH", self._path(list_id, email), json=fields)
 
+    def unsubscribe(self, email: str, list_id: str = "newsletter") -> dict:
+        """Unsubscribe a member, as a click on "unsubscribe" would; returns the member.
+
+        The list's webhooks get an ``unsubscribe`` event (Mailchimp-style: ``data[reason]=manual``).
+        """
+        return self.update_member(email, list_id=list_id, status="unsubscribed")["member"]
+
     def tag(self, email: str, *tags: str, list_id: str = "newsletter", active: bool = True) -> None:
         """Add tags to a member (or remove them with ``active=False``)."""
         status = "active" if active else "inactive"
@@ -75,3 +89,42 @@ class EmailPlatform(ServiceClient):
 
     def lists(self) -> pd.DataFrame:
         return self.frame("/api/lists", "lists", ["id", "name", "member_count", "created_at"], ("created_at",))
+
+    # -- audience webhooks: the platform calls you --------------------------------------------
+
+    def add_webhook(self, url: str, style: str = "mailchimp", list_id: str = "newsletter", *,
+                    basic: tuple[str, str] | None = None, bearer: str | None = None) -> dict:
+        """Have the platform call ``url`` whenever a member of ``list_id`` changes; returns the webhook.
+
+        ``style="mailchimp"``: unsigned form-encoded POSTs; put a secret in the URL
+        (``...?key=<secret>``); the platform first sends a GET to the URL and refuses to save
+        it unless the answer is 2xx. ``style="brevo"``: JSON POSTs with an ``Authorization``
+        header, from ``basic=(user, password)`` or ``bearer=<token>`` (one of them is needed).
+        The URL must be on this machine (127.0.0.1 or localhost). A refusal raises
+        :class:`~hooklab.ServiceError` with the platform's reason (HTTP 400, or 409 for a repeat).
+
+        Example::
+
+            url = stack.serve(my_flask_app)                  # your receiver, on 127.0.0.1
+            stack.email.add_webhook(url + "/mailchimp?key=" + key)
+            stack.email.add_webhook(url + "/brevo", style="brevo", bearer=token)
+        """
+        body: dict = {"url": url, "style": style}
+        if basic is not None:
+            if not isinstance(basic, (tuple, list)) or len(basic) != 2:
+                raise ConfigError(f"basic must be a pair (user, password), not {basic!r}")
+            body["basic"] = list(basic)
+        if bearer is not None:
+            body["bearer"] = bearer
+        return self.request("POST", f"/api/lists/{quote(list_id, safe='')}/webhooks", json=body)["webhook"]
+
+    def webhooks(self, list_id: str = "newsletter") -> pd.DataFrame:
+        """The list's webhooks: ``id``, ``style``, ``auth`` (none, basic or bearer), ``url`` (query values masked)."""
+        return self.frame(f"/api/lists/{quote(list_id, safe='')}/webhooks", "webhooks", _HOOK_COLUMNS,
+                          ("created_at",))
+
+    def webhook_log(self) -> pd.DataFrame:
+        """Every request the platform made to a webhook, oldest first: the validation GETs and the event
+        POSTs, with ``type``, ``email``, ``status_code`` (None when no answer came) and ``error``."""
+        df = self.frame("/api/webhook-log", "log", _LOG_COLUMNS, ("sent_at",))
+        return df.astype({"webhook_id": "Int64", "status_code": "Int64"})
