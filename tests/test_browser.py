@@ -148,9 +148,9 @@ def test_jupyterlab_runs_lesson_00_and_its_panel_fires_events(browser, jupyterla
     fire = page.get_by_role("button", name="order.completed", exact=True)
     expect(fire).to_be_visible(timeout=60_000)
     log_rows = page.locator(".hooklab-log-row")
-    expect(log_rows).to_have_count(4)  # the four signups the lesson made
+    expect(log_rows).to_have_count(5)  # the four signups and Ana's order the lesson made
     fire.click()
-    expect(log_rows).to_have_count(5, timeout=15_000)
+    expect(log_rows).to_have_count(6, timeout=15_000)
     expect(log_rows.first).to_contain_text("order.completed")
     page.screenshot(path=str(shots / "jupyterlab-panel.png"), full_page=True)
     page.close()

@@ -24,31 +24,28 @@ def slow_handle(event: dict, log: list | None = None) -> None:
         log.append(event)
 
 
-#: At most this much of an answer time is put down to the grader's round trip (below CRM_CALL_S, so a
-#: handler run inside the request can never pass, whatever the round trip measured).
-MAX_ROUND_TRIP_MS = 25.0
-
-
-def _round_trip_ms(app) -> float:
-    """What the grader's boundary adds to each request of ``app`` (0 when the check runs in the notebook).
-
-    The grader calls the learner's app from another process; each request crosses into the
-    kernel and back. Its median over ten empty crossings is taken off each answer time.
-    """
-    if not is_remote(app):
-        return 0.0
-    crossings = [app._boundary.ping() * 1000 for _ in range(10)]
-    return min(statistics.median(crossings), MAX_ROUND_TRIP_MS)
+#: At most this much of one answer time is put down to the grader's round trip: a bound against absurd
+#: values only. Code that slows the boundary down on purpose reaches for hooklab.course.boundary, and the
+#: grader lists such a cell for review.
+MAX_ROUND_TRIP_MS = 100.0
 
 
 def _post_all(app, events: list[dict]) -> tuple[list[int], list[float]]:
-    """Each event posted to ``app``: the statuses, and the answer times in ms (the round trip taken off)."""
+    """Each event posted to ``app``: the statuses, and the answer times in ms (the round trip taken off).
+
+    Graded from another process, each request crosses into the kernel and back. So just before
+    each request the grader times one empty crossing (a call into the kernel that calls it back
+    once, as the view's ``jobs.put`` does) and takes it off that request's time: the machine's
+    load at that moment weighs on both.
+    """
     client = app.test_client()
-    overhead = _round_trip_ms(app)
+    post = client.post  # fetched once: across processes every attribute lookup is a crossing of its own
+    remote = is_remote(app)
     statuses, latencies = [], []
     for event in events:
+        overhead = min(app._boundary.ping() * 1000, MAX_ROUND_TRIP_MS) if remote else 0.0
         start = time.perf_counter()
-        response = client.post("/webhooks", json=event)
+        response = post("/webhooks", json=event)
         latencies.append(max(0.0, (time.perf_counter() - start) * 1000 - overhead))
         statuses.append(response.status_code)
     return statuses, latencies
