@@ -12,6 +12,8 @@ import ipaddress
 import itertools
 import json
 import logging
+import math
+import numbers
 import random
 import socket
 import threading
@@ -80,6 +82,33 @@ def made(store: Store) -> tuple[int, int]:
     return row["m"], row["s"]
 
 
+#: What :meth:`Dispatcher.use_policy` stores: (should_retry, delay, max_attempts), None for built-in.
+_Policy = tuple[Callable[[int | None], bool] | None, Callable[[int, random.Random], float] | None, int | None]
+
+
+def _is_bool(value: object) -> bool:
+    return isinstance(value, bool) or type(value).__name__ == "bool_"  # numpy's bool too
+
+
+def _is_seconds(value: object) -> bool:
+    return (isinstance(value, numbers.Real) and not isinstance(value, bool)
+            and math.isfinite(value) and value >= 0)
+
+
+def _ask(role: str, fn: Callable, args: tuple, valid: Callable[[object], bool], want: str,
+         instead: str) -> tuple[object, str | None]:
+    """Call a learner's policy function; its answer, or None and what went wrong."""
+    name = f"your {role}()"
+    try:
+        answer = fn(*args)
+    except Exception as e:  # noqa: BLE001 - a learner's bug must not stop the sender's worker
+        log.info("%s raised %r", name, e)
+        return None, f"{name} raised {type(e).__name__}: {e} ({instead})"
+    if not valid(answer):
+        return None, f"{name} returned {answer!r}, not {want} ({instead})"
+    return answer, None
+
+
 class Dispatcher:
     """Sends signed webhooks to subscriptions and retries them on a schedule."""
 
@@ -98,6 +127,7 @@ class Dispatcher:
         self._on_alert = on_alert
         self._rng = random.Random(f"{seed}:dispatcher") if seed is not None else random.Random()
         self._rng_lock = threading.Lock()
+        self._policy: _Policy = (None, None, None)  # use_policy(): (should_retry, delay, max_attempts)
         # One requests.Session per worker thread; the faults of the service a URL belongs to apply.
         self._http = Sessions(headers={"User-Agent": "hooklab-dispatcher/0.1"}, faults=faults,
                               service_of=service_of)
@@ -278,16 +308,15 @@ class Dispatcher:
             # On a virtual clock a hang is simulated: the answer came, but too late.
             status, error, text, elapsed = None, "timeout", None, self.timeout
         finished = sent + elapsed
-        verdict = classify(status)
+        verdict, delay, note = self._decide(status, number, retry_after)
         if status is not None and 300 <= status < 400:
             error = "redirect (not followed)"
-        elif status is not None and verdict != "delivered":
+        elif status is not None and not 200 <= status < 300:
             error = f"HTTP {status}"
+        if note:  # a function of use_policy() failed: the attempt says so
+            error = f"{error}; {note}" if error else note
         outcome = verdict
-        delay = None
         if verdict == "retry":
-            with self._rng_lock:
-                delay = next_delay(self.schedule, number, self._rng, self.jitter, retry_after)
             outcome = "dead" if delay is None else "retrying"
         elif verdict == "fail":
             outcome = "failed"
@@ -316,6 +345,73 @@ class Dispatcher:
         elif outcome == "dead":
             self._alert(f"message {msg_id} ({d['type']}) to {sub_id} is dead after {number} attempts "
                         f"(last error: {error})")
+
+    # -- the retry policy -----------------------------------------------------
+
+    def use_policy(self, should_retry: Callable[[int | None], bool] | None = None,
+                   delay: Callable[[int, random.Random], float] | None = None, *,
+                   max_attempts: int | None = None) -> None:
+        """Let your own functions decide which failed attempts are retried, and when.
+
+        ``should_retry(status)`` decides after every answer that is not a 2xx: ``status`` is
+        the HTTP status code, or ``None`` when no answer came (timeout, dropped connection).
+        ``True`` retries; ``False`` fails the delivery for good. A 410 Gone still turns the
+        subscription off, whatever it says: the endpoint is asking the sender to stop.
+
+        ``delay(attempt, rng)`` returns the seconds to wait after attempt number ``attempt``
+        failed (1: the first try). Draw any randomness from ``rng``: it is the sender's own
+        seeded generator, so a seeded stack waits the same on every run. A longer
+        ``Retry-After`` from the endpoint still wins, and a delivery is dead after
+        ``max_attempts`` attempts (default: as many as the schedule has). Lab 08's
+        four-argument ``delay`` fits through a lambda::
+
+            stack.dispatcher.use_policy(should_retry, lambda n, rng: delay(n, 60, 3600, rng))
+
+        Each function is called once here (``should_retry(503)``, ``delay(1, rng)``), so one
+        that is not written yet raises now, not later in the background. If one raises or
+        answers nonsense during a delivery (not ``True``/``False``; a delay that is not a
+        number of seconds, 0 or more), that attempt uses the built-in rule instead and its
+        ``error`` column says why. ``use_policy()`` with no arguments brings back the
+        built-in rules (``classify`` and the schedule). The policy lives in memory only.
+        """
+        for name, fn in (("should_retry", should_retry), ("delay", delay)):
+            if fn is not None and not callable(fn):
+                raise ConfigError(f"{name} must be a function (or None for the built-in rule), not {fn!r}")
+        if max_attempts is not None and (isinstance(max_attempts, bool) or not isinstance(max_attempts, int)
+                                         or max_attempts < 1):
+            raise ConfigError(f"max_attempts must be a whole number, 1 or more, not {max_attempts!r}")
+        if should_retry is not None and not _is_bool(answer := should_retry(503)):
+            raise ConfigError(f"your should_retry(503) returned {answer!r}: return True or False")
+        if delay is not None and not _is_seconds(answer := delay(1, random.Random(0))):
+            raise ConfigError(f"your delay(1, rng) returned {answer!r}: return a number of seconds, 0 or more")
+        self._policy = (should_retry, delay, max_attempts)
+
+    def _decide(self, status: int | None, attempts_made: int,
+                retry_after: float | None) -> tuple[str, float | None, str | None]:
+        """After an attempt: the verdict (as :func:`classify`), the wait before the next attempt
+        (``None``: retries are used up) and a note if a function of the policy failed."""
+        should_retry, delay_fn, max_attempts = self._policy
+        verdict, note = classify(status), None
+        if should_retry is not None and verdict in ("retry", "fail"):
+            answer, note = _ask("should_retry", should_retry, (status,), _is_bool, "True or False",
+                                "the built-in rule decided")
+            if note is None:
+                verdict = "retry" if answer else "fail"
+        if verdict != "retry":
+            return verdict, None, note
+        if attempts_made >= (len(self.schedule) if max_attempts is None else max_attempts):
+            return verdict, None, note
+        with self._rng_lock:
+            if delay_fn is not None:
+                wait, problem = _ask("delay", delay_fn, (attempts_made, self._rng), _is_seconds,
+                                     "a number of seconds, 0 or more", "the schedule's wait was used")
+                if problem is None:
+                    if retry_after is not None:
+                        wait = max(wait, min(retry_after, 86400.0))
+                    return verdict, round(float(wait), 3), note
+                note = f"{note}; {problem}" if note else problem
+            step = min(attempts_made, len(self.schedule) - 1)  # max_attempts may outrun the schedule
+            return verdict, next_delay(self.schedule, step, self._rng, self.jitter, retry_after), note
 
     def _finish(self, d: dict, status: str, when: float | None) -> None:
         self.store.execute("UPDATE deliveries SET status=?, attempts=?, next_attempt_at=NULL, updated_at=? "
