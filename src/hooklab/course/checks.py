@@ -162,7 +162,11 @@ def differences(want: Any, got: Any, limit: int = 3) -> list[str]:
             for i, (a, b) in enumerate(zip(w, g)):
                 walk(a, b, f"{path}[{i}]")
         elif isinstance(w, (list, tuple)) and isinstance(g, (list, tuple)):
-            found.append(f"{here}: expected {len(w)} item(s) {show(w, 80)}, got {len(g)} {show(g, 80)}")
+            missing, extra = [x for x in w if x not in g], [x for x in g if x not in w]
+            parts = ([f"missing {show(missing, 60)}"] if missing else []) + \
+                    ([f"not expected {show(extra, 60)}"] if extra else [])
+            found.append(f"{here}: expected {len(w)} item(s), got {len(g)}"
+                         + (f" ({'; '.join(parts)})" if parts else f" {show(g, 80)}"))
         else:
             found.append(f"{here}: expected {show(w, 80)}, got {show(g, 80)}")
 

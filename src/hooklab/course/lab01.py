@@ -13,7 +13,7 @@ import pandas as pd
 
 from hooklab import polling
 
-from .checks import exercise, expect, fail, lab_stack, show
+from .checks import exercise, expect, expect_same, fail, lab_stack, show
 
 
 @exercise("01.1", points=2, title="Poll the event feed")
@@ -35,9 +35,9 @@ def _poll(poll, stack):
         got = poll(stack, since)
         expect(isinstance(got, list), expected=f"a list of event ids for since={since}", got=show(got),
                hint='return [e["id"] for e in response.json()["events"]]')
-        expect(got == want, expected=f"{want} (the events created after since={since:.3f}, oldest first)",
-               got=show(got), hint='GET stack.urls["inspector"] + "/api/events" with params={"since": since}; '
-                                   "the answer is JSON: {'events': [{'id': ...}, ...]}")
+        expect_same(got, want, expected=f"{want} (the events created after since={since:.3f}, oldest first)",
+                    hint='GET stack.urls["inspector"] + "/api/events" with params={"since": since}; '
+                         "the answer is JSON: {'events': [{'id': ...}, ...]}")
     return "that GET is all a poller does, again and again; an empty list is a request that told you nothing"
 
 

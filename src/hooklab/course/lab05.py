@@ -10,7 +10,7 @@ from collections import Counter
 
 from hooklab.monitor import event_id
 
-from .checks import exercise, expect, fail, lab_stack, show
+from .checks import exercise, expect, expect_same, fail, lab_stack, show
 
 TYPES = ("order.completed", "form.submitted", "cart.abandoned", "newsletter.subscribed")
 
@@ -83,7 +83,7 @@ def _compare(stack, got: Counter, want: Counter, ids: list[str]) -> None:
              got=f"{show(dict(got))}: your handler raised {show(errors[0], 300)} "
                  f"({len(errors)} of the {len(ids)} events failed)",
              hint="fix that error (the receiver only logs it in stack.receiver.inbox().last_error); " + hint)
-    expect(got == want, expected=f"messages per channel {dict(want)}", got=show(dict(got)), hint=hint)
+    expect_same(dict(got), dict(want), expected=f"messages per channel {dict(want)}", hint=hint)
 
 
 # What the notify check fires (type, fields), and the messages the rules make of it.
