@@ -290,3 +290,15 @@ def test_recover_reads_times_as_the_tables_show_them_to_the_millisecond():
         assert stack.recover(since=shown[second]) == [second]
         stack.wait()
         assert stack.dead_letters().empty and len(stack.crm.contacts()) == 2
+
+
+def test_a_pt_br_stack_makes_up_brazilian_people_and_amounts_in_brl():
+    with hooklab.start(seed=7, clock="virtual", language="pt-BR") as stack:
+        for _ in range(3):
+            stack.fire("newsletter.subscribed")
+        stack.fire("order.completed")
+        stack.wait()
+        assert set(stack.crm.contacts()["locale"]) == {"pt_BR"} and stack.language == "pt-BR"
+        assert set(stack.crm.orders()["currency"]) == {"BRL"}
+    with pytest.raises(hooklab.ConfigError, match="'fr' is not one of the course's: en, pt-BR"):
+        hooklab.start(language="fr")

@@ -36,6 +36,8 @@ __all__ = [
 ]
 
 LOCALES = ("en_US", "pt_BR")
+#: The course's languages, and the locales of the people a stack in that language makes up.
+LANGUAGES = {"en": LOCALES, "pt-BR": ("pt_BR",)}
 CURRENCIES = ("USD", "BRL", "EUR")
 SIGNUP_SOURCES = ("footer-form", "checkout", "landing-page", "import")
 UNSUBSCRIBE_REASONS = ("too-frequent", "not-relevant", "never-signed-up", "other")

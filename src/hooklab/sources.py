@@ -48,9 +48,10 @@ MAX_IMPORT = 100_000
 class Sources:
     """The signup form and the shop of one stack."""
 
-    def __init__(self, store: Store, clock: Clock, emit: Emit, seed: int | None = None) -> None:
+    def __init__(self, store: Store, clock: Clock, emit: Emit, seed: int | None = None,
+                 locales: tuple[str, ...] = catalog.LOCALES) -> None:
         self.store, self.clock, self._emit = store, clock, emit
-        self.factory = catalog.Factory(seed, now=clock.now)
+        self.factory = catalog.Factory(seed, locales, now=clock.now)
         # A data folder from a previous run: a new person must not get the email of someone already there.
         self.factory.reserve(r["email"] for r in store.all("SELECT email FROM contacts"))
         self._rng = random.Random(f"{seed}:sources") if seed is not None else random.Random()

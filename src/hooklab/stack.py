@@ -54,7 +54,7 @@ _current_lock = threading.RLock()
 
 def start(seed: int | None = None, clock: str | Clock = "real", data_dir: str | Path | None = None, *,
           timeout: float = 5.0, retries: bool = True, schedule: tuple[float, ...] | None = None,
-          workers: int = 4) -> "Stack":
+          workers: int = 4, language: str = "en") -> "Stack":
     """Start the whole stack in this process and return it.
 
     ``seed`` makes generated data, ids, secrets, jitter and faults repeatable;
@@ -62,7 +62,8 @@ def start(seed: int | None = None, clock: str | Clock = "real", data_dir: str | 
     start at 2026-01-05 09:00 UTC); ``data_dir`` keeps the SQLite files there
     (default: a private temporary folder, removed by :meth:`Stack.stop`);
     ``timeout`` is the sender's per-attempt timeout in seconds; ``retries=False``
-    makes one attempt only; ``schedule`` replaces the retry delays.
+    makes one attempt only; ``schedule`` replaces the retry delays; ``language="pt-BR"``
+    makes up Brazilian people (names, cities, phones, amounts in BRL), as the pt-BR lessons do.
 
     A second ``start()`` in the same process stops the first.
 
@@ -78,7 +79,7 @@ def start(seed: int | None = None, clock: str | Clock = "real", data_dir: str | 
         if _current is not None:
             _current.stop()
         _current = Stack(seed=seed, clock=clock, data_dir=data_dir, timeout=timeout, retries=retries,
-                         schedule=schedule, workers=workers)
+                         schedule=schedule, workers=workers, language=language)
         return _current
 
 
@@ -99,7 +100,11 @@ class Stack:
     SERVICES = ("receiver", "crm", "email", "notifier", "inspector")
 
     def __init__(self, *, seed: int | None, clock: str | Clock, data_dir: str | Path | None,
-                 timeout: float, retries: bool, schedule: tuple[float, ...] | None, workers: int) -> None:
+                 timeout: float, retries: bool, schedule: tuple[float, ...] | None, workers: int,
+                 language: str = "en") -> None:
+        if language not in catalog.LANGUAGES:
+            raise ConfigError(f"language {language!r} is not one of the course's: {', '.join(catalog.LANGUAGES)}")
+        self.language = language
         if schedule is None:
             schedule = DEFAULT_SCHEDULE if retries else (0,)
         elif not retries:
@@ -171,7 +176,8 @@ class Stack:
             self.dispatcher.subscribe(endpoint, secret=self.secret, name="integration", sub_id="sub_integration")
 
         self.sources = sources_mod.Sources(self._store("sources", sources_mod.SCHEMA), self.clock,
-                                           self.dispatcher.send_many, seed=ids_seed)
+                                           self.dispatcher.send_many, seed=ids_seed,
+                                           locales=catalog.LANGUAGES[self.language])
         if existing and self.clock.virtual:
             # A new virtual timeline starts at VIRTUAL_EPOCH: carry on from the last moment the previous
             # run recorded, or new events would be older than old ones and order-safe handlers skip them.
