@@ -18,6 +18,14 @@ def test_readme_gives_the_two_commands_on_lines_of_their_own():
     assert "make lab" in lines and "make test" in lines
 
 
+def test_the_portuguese_readme_is_linked_and_gives_the_same_two_commands():
+    pt = (ROOT / "README.pt-BR.md").read_text(encoding="utf-8")
+    assert "](README.pt-BR.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = [l.strip() for l in pt.splitlines()]
+    assert "make lab" in lines and "make test" in lines and "notebooks%2Fpt-BR%2F00_start_here.ipynb" in pt
+    assert "jupyterlab-language-pack-pt-br" in pins(ROOT / "requirements.txt")
+
+
 def test_ci_runs_make_test():
     script = (ROOT / ".ci/run").read_text()
     assert re.search(r"^make test$", script, re.M)
@@ -25,7 +33,7 @@ def test_ci_runs_make_test():
 
 def test_every_dependency_is_pinned_and_binder_has_the_same_pins():
     root = pins(ROOT / "requirements.txt")
-    assert root and all(re.fullmatch(r"\d+(\.\d+)*", v) for v in root.values())
+    assert root and all(re.fullmatch(r"\d+(\.\d+)*(\.post\d+)?", v) for v in root.values())
     assert pins(ROOT / "binder/requirements.txt") == root
     assert (ROOT / "binder/runtime.txt").read_text().strip() == "python-3.11"
     assert "jupyter-server-proxy" in root  # the inspector behind JupyterHub and Binder

@@ -157,6 +157,10 @@ def text(nb: nbformat.NotebookNode) -> str:
     return nbformat.writes(nb) + "\n"
 
 
+def _notebooks(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
 def main(check: bool = False, root: str | Path | None = None, only: list[str | Path] | None = None) -> int:
     """Write ``labs/`` from ``solutions/``; with ``check=True`` only list the labs that are out of date.
 
@@ -164,20 +168,23 @@ def main(check: bool = False, root: str | Path | None = None, only: list[str | P
     1 when ``check`` finds a stale, missing or orphan lab.
     """
     root = Path(root) if root else ROOT
-    solutions = sorted(Path(p) for p in only) if only else sorted((root / "solutions").glob("*.ipynb"))
+    # solutions/ and its language folders (solutions/pt-BR/...): each lab sits at the same place under labs/
+    solutions = sorted(Path(p).resolve() for p in only) if only else _notebooks(root / "solutions")
     stale: list[str] = []
     for solution in solutions:
-        lab = root / "labs" / solution.name
+        name = solution.relative_to((root / "solutions").resolve()).as_posix() if only else \
+            solution.relative_to(root / "solutions").as_posix()
+        lab = root / "labs" / name
         wanted = text(generate(solution))
         if lab.exists() and lab.read_text(encoding="utf-8") == wanted:
             continue
-        stale.append(f"labs/{lab.name}" + ("" if lab.exists() else " (missing)"))
+        stale.append(f"labs/{name}" + ("" if lab.exists() else " (missing)"))
         if not check:
-            lab.parent.mkdir(exist_ok=True)
+            lab.parent.mkdir(parents=True, exist_ok=True)
             lab.write_text(wanted, encoding="utf-8")
-            print(f"wrote labs/{lab.name}")
-    orphans = [] if only else sorted(p.name for p in (root / "labs").glob("*.ipynb")
-                                     if not (root / "solutions" / p.name).exists())
+            print(f"wrote labs/{name}")
+    orphans = [] if only else [p.relative_to(root / "labs").as_posix() for p in _notebooks(root / "labs")
+                               if not (root / "solutions" / p.relative_to(root / "labs")).exists()]
     if check:
         stale += [f"labs/{name} (no solutions/{name}: delete it)" for name in orphans]
         if stale:

@@ -41,7 +41,7 @@ __all__ = ["release", "report", "main", "ships", "ReleaseError", "Release", "SHI
 #: What ships: these files, and everything under these folders (paths relative to the repository)...
 SHIPS = ("notebooks/", "labs/", "binder/", "src/hooklab/", "docs/img/", "docs/architecture.md", "docs/cheatsheet.md",
          "docs/glossary.md",
-         "tests/nbval_sanitize.cfg", "README.md", "Makefile", "pyproject.toml", "requirements.txt",
+         "tests/nbval_sanitize.cfg", "README.md", "README.pt-BR.md", "Makefile", "pyproject.toml", "requirements.txt",
          ".gitignore", "LICENSE")
 #: ...except these, inside a shipped folder: the grader's own cases and reference answers.
 WITHHELD = ("src/hooklab/course/hidden/",)
@@ -209,6 +209,14 @@ def release_readme(text: str, github: str | None = None) -> str:
     return text
 
 
+def release_readme_pt(text: str, github: str | None = None) -> str:
+    """The Portuguese README of the release: without the instructors' section (their guide stays behind)."""
+    text = re.sub(r"(?ms)^## Para professores\n.*?(?=^## |\Z)", "", text).rstrip("\n") + "\n"
+    if github:
+        text = re.sub(r"(https://mybinder\.org/v2/gh/)[\w.-]+/[\w.-]+/", rf"\g<1>{github}/", text)
+    return text
+
+
 _KEEP_TARGETS = {"$(STAMP)", "lab", "test", "binder-check", "clean"}
 _RULE = re.compile(r"^([^\s#.=:][^=:]*):(?!=)(.*)$")
 _SETTING = re.compile(r"^(\w+)\s*[?:+]?=")
@@ -243,9 +251,10 @@ def release_makefile(text: str) -> str:
 
 def _copy(src: Path, dst: Path, rel: str, github: str | None) -> None:
     dst.parent.mkdir(parents=True, exist_ok=True)
-    if rel in ("README.md", "Makefile"):
+    if rel in ("README.md", "README.pt-BR.md", "Makefile"):
         text = src.read_text(encoding="utf-8")
-        dst.write_text(release_readme(text, github) if rel == "README.md" else release_makefile(text), encoding="utf-8")
+        made = {"README.md": release_readme, "README.pt-BR.md": release_readme_pt}
+        dst.write_text(made[rel](text, github) if rel in made else release_makefile(text), encoding="utf-8")
         shutil.copymode(src, dst)
     else:
         shutil.copy2(src, dst)
