@@ -35,6 +35,29 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.notebooks)
 
 
+class _NotebookPath:
+    """nbval starts a notebook's kernel in the setup of its first cell (``IPyNbFile.setup``): start
+    it with ``JPY_SESSION_NAME`` set to the notebook's path, as Jupyter Server and ``python -m
+    hooklab.course.labs --execute`` do, so a notebook under ``pt-BR/`` gives pt-BR feedback here too
+    and its committed outputs compare equal. A plugin, not a conftest hook: a conftest's
+    ``pytest_runtest_setup`` only sees the items under its own folder, and notebooks are not in tests/."""
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_setup(self, item: pytest.Item):
+        if item.path.suffix != ".ipynb":
+            yield
+            return
+        before = os.environ.get("JPY_SESSION_NAME")
+        os.environ["JPY_SESSION_NAME"] = str(item.path.resolve())
+        try:
+            yield
+        finally:
+            if before is None:
+                os.environ.pop("JPY_SESSION_NAME", None)
+            else:
+                os.environ["JPY_SESSION_NAME"] = before
+
+
 _HYPOTHESIS_HOME = pytest.StashKey[Path]()
 
 
@@ -48,6 +71,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.add_cleanup(lambda: shutil.rmtree(home, ignore_errors=True))
     hypothesis_configuration.set_hypothesis_home_dir(home)
     config.stash[_HYPOTHESIS_HOME] = home
+    config.pluginmanager.register(_NotebookPath(), "hooklab-notebook-path")
 
 
 @pytest.fixture(scope="session")

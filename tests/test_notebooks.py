@@ -6,6 +6,7 @@ see [tool.pytest.ini_options] in pyproject.toml and tests/nbval_sanitize.cfg.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -16,20 +17,26 @@ from hooklab.course import checks, labs
 from hooklab.course.labs import meta
 
 ROOT = Path(__file__).resolve().parents[1]
-SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
-LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-by_name = pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
+SOLUTIONS = sorted(p for p in (ROOT / "solutions").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+LESSONS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+by_name = pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.relative_to(ROOT / "solutions").as_posix())
+
+
+def lab_of(solution: Path) -> Path:
+    """labs/NN_x.ipynb for solutions/NN_x.ipynb; labs/pt-BR/NN_x.ipynb for solutions/pt-BR/NN_x.ipynb."""
+    return ROOT / "labs" / solution.relative_to(ROOT / "solutions")
 
 
 def test_there_are_labs_and_every_lab_has_a_solution():
     assert SOLUTIONS, "solutions/ holds the labs' single source"
-    orphans = [p.name for p in (ROOT / "labs").glob("*.ipynb") if not (ROOT / "solutions" / p.name).exists()]
+    orphans = [p.relative_to(ROOT / "labs").as_posix() for p in (ROOT / "labs").rglob("*.ipynb")
+               if not (ROOT / "solutions" / p.relative_to(ROOT / "labs")).exists()]
     assert not orphans, f"labs without a solution (delete them): {orphans}"
 
 
 @by_name
 def test_lab_is_in_sync_with_its_solution(solution):
-    lab = ROOT / "labs" / solution.name
+    lab = lab_of(solution)
     assert lab.exists(), f"labs/{lab.name} is missing: run `make labs`"
     assert lab.read_text(encoding="utf-8") == labs.text(labs.generate(solution)), \
         f"labs/{lab.name} is out of date: run `make labs` (never edit labs/ by hand)"
@@ -37,7 +44,7 @@ def test_lab_is_in_sync_with_its_solution(solution):
 
 @by_name
 def test_lab_has_no_outputs_and_no_answers(solution):
-    nb = nbformat.read(ROOT / "labs" / solution.name, as_version=4)
+    nb = nbformat.read(lab_of(solution), as_version=4)
     assert all(not c.outputs and c.execution_count is None for c in nb.cells if c.cell_type == "code")
     assert not any("BEGIN SOLUTION" in c.source or "END SOLUTION" in c.source for c in nb.cells)
 
@@ -61,7 +68,8 @@ def test_every_check_is_registered_with_its_points_and_grades_an_answer(solution
 @pytest.mark.notebooks
 @by_name
 def test_an_untouched_lab_fails_every_check(solution, tmp_path):
-    nb = labs.run(nbformat.read(ROOT / "labs" / solution.name, as_version=4), tmp_path, timeout=120,
+    env = {**os.environ, "JPY_SESSION_NAME": str(lab_of(solution))}  # as Jupyter Server says which notebook
+    nb = labs.run(nbformat.read(lab_of(solution), as_version=4), tmp_path, timeout=120, env=env,
                   allow_errors=True)
     for cell in nb.cells:
         if (ex := meta(cell, "check")) is None:
@@ -72,7 +80,8 @@ def test_an_untouched_lab_fails_every_check(solution, tmp_path):
         # hooklab.checks.check as "not answered yet" (a NameError or a crash would also fail).
         error = errors[0]
         shown = "\n".join([error.ename, error.evalue, *error.traceback])
-        assert error.ename == "CheckFailed" and f"❌ {ex} " in error.evalue and "not answered yet" in error.evalue, \
+        stub = "ainda sem resposta" if solution.parent.name == "pt-BR" else "not answered yet"
+        assert error.ename == "CheckFailed" and f"❌ {ex} " in error.evalue and stub in error.evalue, \
             f"check {ex} fails the untouched lab for another reason than the stub:\n{shown[-1500:]}"
 
 

@@ -5,7 +5,9 @@ A lab's check cell calls :func:`check` with the exercise id and the learner's an
     hooklab.checks.check("00.2", count_contacts, stack)
 
 which prints ``✅ 00.2 Count CRM contacts — passed (1/1 points): ...`` or raises
-:class:`CheckFailed` with ``❌ 00.2 Count CRM contacts: expected ...; got .... Hint: ...``.
+:class:`CheckFailed` with ``❌ 00.2 Count CRM contacts: expected ...; got .... Hint: ...``,
+in the language of the lab's track (:mod:`hooklab.course.messages`: a pt-BR lab says
+``✅ 00.2 ... — passou (1/1 ponto)``; ``set_language("pt-BR")`` chooses by hand).
 
 Check functions live in ``hooklab/course/labNN.py``, one module per lab, loaded on
 first use from the id's prefix ("01.2" → ``hooklab.course.lab01``)::
@@ -13,8 +15,11 @@ first use from the id's prefix ("01.2" → ``hooklab.course.lab01``)::
     @exercise("01.2", points=2, title="Wasted polls")
     def _(wasted):
         polls = [[], ["evt_1"], []]
-        expect(wasted(polls) == 2, expected="2 wasted polls", got=wasted(polls), hint="...")
-        return "empty polls counted"
+        expect(wasted(polls) == 2, expected=_("{n} wasted polls", n=2), got=wasted(polls), hint=_("..."))
+        return _("empty polls counted")
+
+Words a check writes go through :func:`~hooklab.course.messages._` (English text, looked up in
+the learner's language), so its messages can be translated without touching the check.
 """
 
 from __future__ import annotations
@@ -33,9 +38,10 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 
 from ..errors import HooklabError
+from .messages import _, set_language, speaking
 
 __all__ = ["check", "exercise", "hidden", "verdict", "fail", "expect", "expect_same", "differences", "points",
-           "registry", "show", "lab_stack", "id_key", "CheckFailed", "UnknownExercise", "Exercise"]
+           "registry", "show", "lab_stack", "id_key", "set_language", "CheckFailed", "UnknownExercise", "Exercise"]
 
 #: A lab: two digits, and a letter for a lab between two numbers ("00b" sits between 00 and 01).
 _LAB = r"\d\d[a-z]?"
@@ -121,9 +127,10 @@ def fail(expected: str, got: Any, hint: str | None = None) -> NoReturn:
     __tracebackhide__ = True
     expected = str(expected)
     got_text = got if isinstance(got, str) else show(got)
-    if not expected.lower().startswith("expected"):
-        expected = "expected " + expected
-    message = f"{expected}; got {got_text}." + (f" Hint: {hint}" if hint else "")
+    if not expected.lower().startswith(("expected", _("expected {what}", what="").strip().lower())):
+        expected = _("expected {what}", what=expected)
+    message = _("{expected}; got {got}.", expected=expected, got=got_text) + (
+        " " + _("Hint: {hint}", hint=hint) if hint else "")
     raise CheckFailed(message, expected, got_text, hint)
 
 
@@ -146,14 +153,14 @@ def differences(want: Any, got: Any, limit: int = 3) -> list[str]:
     def walk(w: Any, g: Any, path: str) -> None:
         if len(found) >= limit or w == g:
             return
-        here = path or "the value"
+        here = path or _("the value")
         if isinstance(w, dict) and isinstance(g, dict):
             for key in list(w) + [k for k in g if k not in w]:
                 sub = f"{path}.{key}" if path else str(key)
                 if key not in g:
-                    found.append(f"{sub}: missing (expected {show(w[key], 60)})")
+                    found.append(_("{path}: missing (expected {want})", path=sub, want=show(w[key], 60)))
                 elif key not in w:
-                    found.append(f"{sub}: not expected (got {show(g[key], 60)})")
+                    found.append(_("{path}: not expected (got {got})", path=sub, got=show(g[key], 60)))
                 else:
                     walk(w[key], g[key], sub)
                 if len(found) >= limit:
@@ -163,12 +170,12 @@ def differences(want: Any, got: Any, limit: int = 3) -> list[str]:
                 walk(a, b, f"{path}[{i}]")
         elif isinstance(w, (list, tuple)) and isinstance(g, (list, tuple)):
             missing, extra = [x for x in w if x not in g], [x for x in g if x not in w]
-            parts = ([f"missing {show(missing, 60)}"] if missing else []) + \
-                    ([f"not expected {show(extra, 60)}"] if extra else [])
-            found.append(f"{here}: expected {len(w)} item(s), got {len(g)}"
+            parts = ([_("missing {items}", items=show(missing, 60))] if missing else []) + \
+                    ([_("not expected {items}", items=show(extra, 60))] if extra else [])
+            found.append(_("{path}: expected {n} item(s), got {m}", path=here, n=len(w), m=len(g))
                          + (f" ({'; '.join(parts)})" if parts else f" {show(g, 80)}"))
         else:
-            found.append(f"{here}: expected {show(w, 80)}, got {show(g, 80)}")
+            found.append(_("{path}: expected {want}, got {got}", path=here, want=show(w, 80), got=show(g, 80)))
 
     walk(want, got, "")
     return found
@@ -180,7 +187,8 @@ def expect_same(got: Any, want: Any, expected: str, hint: str | None = None) -> 
     if got == want:
         return
     diff = differences(want, got) if isinstance(want, (dict, list, tuple)) else []
-    fail(expected=expected, got=("a value that differs at " + "; ".join(diff)) if diff else show(got), hint=hint)
+    fail(expected=expected, got=_("a value that differs at {where}", where="; ".join(diff)) if diff else show(got),
+         hint=hint)
 
 
 def _lab_module(lab: str) -> str:
@@ -200,10 +208,10 @@ def _load(id: str) -> Exercise:
         _import_if_present(_lab_module(m.group(1)))
     if id not in _registry:
         try:
-            known = ", ".join(registry()) or "none"
+            known = ", ".join(registry()) or _("none")
         except Exception:  # a lab module that does not import yet: list what did
-            known = ", ".join(sorted(_registry)) or "none"
-        raise UnknownExercise(f"no exercise {id!r}; known exercises: {known}")
+            known = ", ".join(sorted(_registry)) or _("none")
+        raise UnknownExercise(_("no exercise {id!r}; known exercises: {known}", id=id, known=known))
     return _registry[id]
 
 
@@ -239,8 +247,9 @@ def _stub_hint(e: NotImplementedError, id: str) -> str:
     text = str(e)
     m = re.match(rf"exercise ({_LAB}\.\d+): (.*)", text, re.S)
     if not m:
-        return text or "replace the `raise NotImplementedError(...)` line with your code"
-    other = "" if m.group(1) == id else f" (your code calls exercise {m.group(1)}, which is not answered either)"
+        return text or _("replace the `raise NotImplementedError(...)` line with your code")
+    other = "" if m.group(1) == id else _(" (your code calls exercise {other}, which is not answered either)",
+                                          other=m.group(1))
     return m.group(2) + other
 
 
@@ -276,8 +285,8 @@ def _stub_in(id: str, *texts: str | None) -> NotImplementedError | None:
 def _not_answered(head: str, e: NotImplementedError, id: str) -> CheckFailed:
     """The failure of a check whose answer is still the lab's stub."""
     hint = _stub_hint(e, id)
-    return CheckFailed(f"{head} not answered yet — replace the `raise NotImplementedError(...)` line "
-                       f"with your code. Hint: {hint}", hint=hint)
+    return CheckFailed(f"{head} " + _("not answered yet — replace the `raise NotImplementedError(...)` line with "
+                                      "your code.") + " " + _("Hint: {hint}", hint=hint), hint=hint)
 
 
 def _learner_frame(tb: Any) -> traceback.FrameSummary | None:
@@ -300,10 +309,14 @@ def _quiet_in_jupyter() -> None:
         shell.set_custom_exc((CheckFailed,), _short_failure)  # only if no one else set a custom handler
 
 
+def _head(ex: Exercise) -> str:
+    return f"❌ {ex.id} {_(ex.title)}:"
+
+
 def _judge(ex: Exercise, fn: Callable[..., Any], answers: tuple, kw: dict) -> str:
     """Run one check function on the answers: its pass message, or :class:`CheckFailed` that teaches."""
     __tracebackhide__ = True
-    head = f"❌ {ex.id} {ex.title}:"
+    head = _head(ex)
     try:
         return fn(*answers, **kw) or ""
     except CheckFailed as e:
@@ -317,24 +330,27 @@ def _judge(ex: Exercise, fn: Callable[..., Any], answers: tuple, kw: dict) -> st
         what = f"{type(e).__name__}: {show(str(e), 300)[1:-1] if len(str(e)) > 300 else e}"
         where = getattr(e, "hooklab_where", None)  # raised in the learner's kernel (boundary.rebuild)
         if frame is not None:
-            where = f"line {frame.lineno}" + (f" of {frame.name}" if frame.name != "<module>" else "")
+            where = _("line {line} of {name}", line=frame.lineno, name=frame.name) if frame.name != "<module>" \
+                else _("line {line}", line=frame.lineno)
             where += f": `{frame.line}`" if frame.line else ""
         if where is None:
-            text = f"{head} the check could not use your answer ({what})."
+            text = f"{head} " + _("the check could not use your answer ({what}).", what=what)
         else:
-            text = f"{head} your code raised {what} at {where}."
-        raise CheckFailed(text + " Hint: fix that error, run your answer cell again, then this check.",
-                          got=what) from None
+            text = f"{head} " + _("your code raised {what} at {where}.", what=what, where=where)
+        raise CheckFailed(text + " " + _("Hint: {hint}", hint=_("fix that error, run your answer cell again, "
+                                                               "then this check.")), got=what) from None
 
 
 def check(id: str, *answers: Any, **kw: Any) -> None:
     """Check exercise ``id`` with the learner's answers: print a pass line or raise :class:`CheckFailed`."""
     __tracebackhide__ = True
     _quiet_in_jupyter()
-    ex = _load(id)
-    message = _judge(ex, ex.fn, answers, kw)
-    note = f": {message}" if message else ""
-    print(f"✅ {ex.id} {ex.title} — passed ({ex.points}/{ex.points} points){note}")
+    with speaking():  # one language from start to end, though the check starts or stops stacks
+        ex = _load(id)
+        message = _judge(ex, ex.fn, answers, kw)
+        note = f": {message}" if message else ""
+        print(f"✅ {ex.id} {_(ex.title)} — " + _("passed ({n}/{m} points)", count=ex.points, n=ex.points,
+                                                m=ex.points) + note)
 
 
 def hidden_check(id: str) -> Callable[..., Any] | None:
@@ -344,34 +360,37 @@ def hidden_check(id: str) -> Callable[..., Any] | None:
     return _hidden.get(id)
 
 
-def verdict(id: str, *answers: Any, **kw: Any) -> tuple[bool, str]:
+def verdict(id: str, *answers: Any, language: str | None = None, **kw: Any) -> tuple[bool, str]:
     """What the grader records for exercise ``id``: (passed, message), from the visible check then the hidden one.
 
     An answer that passes the visible check but not the hidden cases gets "passed the visible
     check, but not the grader's own cases: ..." with the hidden check's expected, got and hint.
+    The message is in ``language`` (the submission's track; default: as :func:`check` chooses).
     """
-    ex = _load(id)
-    try:
-        message = _judge(ex, ex.fn, answers, kw)
-    except CheckFailed as e:
-        return False, str(e)
-    if (extra := hidden_check(id)) is not None:
+    with speaking(language):
+        ex = _load(id)
         try:
-            _judge(ex, extra, answers, kw)
+            message = _judge(ex, ex.fn, answers, kw)
         except CheckFailed as e:
-            text = str(e).removeprefix(f"❌ {ex.id} {ex.title}:").strip()
-            return False, f"❌ {ex.id} {ex.title}: passed the visible check, but not the grader's own cases: {text}"
-    return True, message
+            return False, str(e)
+        if (extra := hidden_check(id)) is not None:
+            try:
+                _judge(ex, extra, answers, kw)
+            except CheckFailed as e:
+                text = str(e).removeprefix(_head(ex)).strip()
+                return False, _head(ex) + " " + _("passed the visible check, but not the grader's own cases: {text}",
+                                                  text=text)
+        return True, message
 
 
 def lab_stack(stack: Any, seed: int) -> Any:
     """The learner's running virtual stack, or a failure that says how to get it back."""
     from ..stack import Stack  # here: hooklab imports this module while it initialises
 
-    expect(isinstance(stack, Stack), expected="the lab's hooklab stack", got=show(stack),
-           hint="run the first code cell of the lab (stack = hooklab.start(...)) again")
-    expect(stack.running, expected="a running stack", got="a stopped one",
-           hint="run the first code cell of the lab again")
-    expect(stack.clock.virtual, expected="a stack on the virtual clock", got="the real clock",
-           hint=f'start it with hooklab.start(seed={seed}, clock="virtual")')
+    expect(isinstance(stack, Stack), expected=_("the lab's hooklab stack"), got=show(stack),
+           hint=_("run the first code cell of the lab (stack = hooklab.start(...)) again"))
+    expect(stack.running, expected=_("a running stack"), got=_("a stopped one"),
+           hint=_("run the first code cell of the lab again"))
+    expect(stack.clock.virtual, expected=_("a stack on the virtual clock"), got=_("the real clock"),
+           hint=_('start it with hooklab.start(seed={seed}, clock="virtual")', seed=seed))
     return stack

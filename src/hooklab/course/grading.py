@@ -10,6 +10,11 @@ cells found by their ``hooklab.answer`` id, cell id or first line; a deleted ans
 stub); the check cells are the grader's own (:func:`steps`), so an edited or deleted check cell
 changes nothing.
 
+A lab of a translated track (``labs/pt-BR/...``, same file name, ``"language": "pt-BR"`` in the
+notebook's metadata) is graded against the same solution, with the same checks and points; its
+check messages and its student's feedback file are in that language (:mod:`hooklab.course.messages`),
+while the CSVs stay in English for the instructor. A class may mix languages.
+
 Each one runs in a fresh kernel in its own sandbox, driven by a child process with a
 wall-clock limit: a cell running longer than ``cell_timeout`` is interrupted (that exercise
 scores 0, the rest are still graded); past ``timeout`` the child and everything the submission
@@ -44,13 +49,14 @@ import pandas as pd
 from . import checks
 from .intake import collect
 from .labs import ROOT, LabError, generate, meta
+from .messages import LANGUAGES, Message, _, say, speaking
 
 __all__ = ["grade", "steps", "answers", "exercises", "Lab"]
 
 MAX_FILE_MB = 100    # a submission bigger than this is not read
 MAX_OUTPUT_MB = 20   # output a graded run may produce before it is stopped
-ANSWERS_NOT_FOUND = ("answers not found: was this notebook recreated? No cell carries the lab's answer "
-                     "metadata or starts as the lab's answer cells do; paste the answers into a copy of the lab")
+ANSWERS_NOT_FOUND = Message("answers not found: was this notebook recreated? No cell carries the lab's answer metadata "
+                            "or starts as the lab's answer cells do; paste the answers into a copy of the lab")
 
 
 @dataclass
@@ -187,7 +193,7 @@ def steps(lab: Lab, submission: nbformat.NotebookNode) -> list[dict]:
     def flush() -> None:
         for ex in pending:
             if ex not in checked:
-                plan.append({"check": ex, "label": f"check {ex}"})
+                plan.append({"check": ex, "label": Message("check {ex}", ex=ex)})
                 checked.add(ex)
         pending.clear()
 
@@ -197,39 +203,41 @@ def steps(lab: Lab, submission: nbformat.NotebookNode) -> list[dict]:
             mine = str(meta(cell, "check")) if meta(cell, "check") is not None else None
             flush()
             if mine in lab.points and mine not in checked and found.get(mine) is not None:
-                plan.append({"check": mine, "label": f"check {mine}"})
+                plan.append({"check": mine, "label": Message("check {ex}", ex=mine)})
                 checked.add(mine)
             continue
         if ex is not None:
             flush()
-            plan.append({"source": cell.source, "label": f"answer {ex}", "answer": ex})
+            plan.append({"source": cell.source, "label": Message("answer {ex}", ex=ex), "answer": ex})
             pending.append(ex)
         else:
-            plan.append({"source": cell.source, "label": f"cell {index + 1}"})
+            plan.append({"source": cell.source, "label": Message("cell {n}", n=index + 1)})
     flush()
     for ex in sorted(set(lab.points) - checked, key=_id_key):
         if ex in lab.stubs and found.get(ex) is None:
-            plan.append({"source": lab.stubs[ex], "label": f"answer {ex} (the lab's stub: none found)", "answer": ex})
-        plan.append({"check": ex, "label": f"check {ex}"})
+            plan.append({"source": lab.stubs[ex], "label": Message("answer {ex} (the lab's stub: none found)", ex=ex),
+                         "answer": ex})
+        plan.append({"check": ex, "label": Message("check {ex}", ex=ex)})
     return plan
 
 
 def read_submission(path: Path) -> nbformat.NotebookNode | str:
-    """The student's notebook, or a one-line reason it cannot be graded."""
+    """The student's notebook, or a one-line reason it cannot be graded (a :class:`Message`)."""
     if not path.exists():
-        return "missing file"
+        return Message("missing file")
     size = path.stat().st_size
     if size > MAX_FILE_MB * 2**20:
-        return f"file too large ({size / 2**20:.0f} MB; the limit is {MAX_FILE_MB} MB)"
+        return Message("file too large ({size:.0f} MB; the limit is {limit} MB)", size=size / 2**20, limit=MAX_FILE_MB)
     try:
         text = path.read_bytes().decode("utf-8")
         data = json.loads(text)
     except UnicodeDecodeError:
-        return "invalid notebook JSON: the file is not UTF-8 text"
+        return Message("invalid notebook JSON: the file is not UTF-8 text")
     except json.JSONDecodeError as e:
-        return f"invalid notebook JSON: {e.msg} at line {e.lineno}, column {e.colno}"
+        return Message("invalid notebook JSON: {error} at line {line}, column {column}", error=e.msg, line=e.lineno,
+                       column=e.colno)
     if not isinstance(data, dict) or not isinstance(data.get("cells", data.get("worksheets")), list):
-        return "not a notebook: the JSON has no cells"
+        return Message("not a notebook: the JSON has no cells")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -238,8 +246,15 @@ def read_submission(path: Path) -> nbformat.NotebookNode | str:
             if not isinstance(c.get("source"), str) or "cell_type" not in c:
                 raise ValueError("a cell has no source or type")
     except Exception as e:  # nbformat raises many kinds on odd notebooks
-        return f"not a notebook: {type(e).__name__}: {str(e).splitlines()[0][:120] if str(e) else ''}"
+        return Message("not a notebook: {error}",
+                       error=f"{type(e).__name__}: {str(e).splitlines()[0][:120] if str(e) else ''}")
     return nb
+
+
+def language_of(nb: nbformat.NotebookNode) -> str:
+    """The track a submission belongs to: ``"language"`` in its metadata (``translations.new`` sets it), else English."""
+    found = nb.get("metadata", {}).get("language")
+    return found if found in LANGUAGES else "en"
 
 
 def _package_snapshot() -> Path:
@@ -256,6 +271,7 @@ class _Job:
     student: str
     lab: Lab
     steps: list[dict]
+    language: str = "en"
     folder: Path = field(default_factory=Path)  # private to the grader (0700): the plan, the runner's log
     proc: subprocess.Popen | None = None
     deadline: float = 0.0
@@ -270,9 +286,11 @@ class _Job:
         read, write = os.pipe()
         os.set_blocking(read, False)
         self._pipe = read
-        plan = {"steps": self.steps, "checks": {ex: {"args": self.lab.calls.get(ex, []), "answer": ex}
-                                                for ex in self.lab.points},
-                "start": self.lab.start, "cell_timeout": cell_timeout, "output_mb": MAX_OUTPUT_MB,
+        steps = [{**s, "label": s["label"].dump() if isinstance(s.get("label"), Message) else s.get("label")}
+                 for s in self.steps]  # a label crosses as text to say in the student's language
+        plan = {"steps": steps, "checks": {ex: {"args": self.lab.calls.get(ex, []), "answer": ex}
+                                           for ex in self.lab.points},
+                "start": self.lab.start, "language": self.language, "cell_timeout": cell_timeout, "output_mb": MAX_OUTPUT_MB,
                 "slot": slot, "cpu_s": int(timeout * 2) + 30, "result_fd": write}
         (self.folder / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
         env = {**os.environ, "PYTHONPATH": str(snapshot)}
@@ -341,20 +359,22 @@ class _Job:
             code = self.proc.returncode if self.proc else None
             log = self.folder / "runner.log"
             tail = log.read_text(errors="replace").strip().splitlines()[-1:] if log.exists() else []
-            why = f"killed by signal {-code}" if code is not None and code < 0 else (tail[0][:150] if tail else
-                                                                                     f"exit status {code}")
-            end = {"fatal": f"grader process failed: {why}"}
+            why = Message("killed by signal {signal}", signal=-code) if code is not None and code < 0 else \
+                (tail[0][:150] if tail else Message("exit status {code}", code=code))
+            end = {"fatal": Message("grader process failed: {why}", why=why)}
+        else:
+            end = {**end, "status": Message.load(end.get("status", "ok")), "fatal": Message.load(end.get("fatal"))}
         return {**end, "checks": verdicts}
 
 
 def _row(student: str, lab: Lab | None, lab_name: str, status: str, verdicts: dict | None = None,
-         isolation: str = "", review: list[str] | None = None) -> dict:
+         isolation: str = "", review: list[str] | None = None, language: str | None = None) -> dict:
     verdicts = verdicts or {}
     points = lab.points if lab else {}
     earned = {ex: (p if verdicts.get(ex, {}).get("passed") else 0) for ex, p in points.items()}
     return {"student": student, "lab": lab_name, **earned, "total": sum(earned.values()),
             "max": sum(points.values()), "status": status, "review": "; ".join(review or []),
-            "isolation": isolation, "_verdicts": verdicts, "_points": points}
+            "isolation": isolation, "_verdicts": verdicts, "_points": points, "_language": language}
 
 
 def _finish(job: _Job, timeout: float) -> dict:
@@ -362,12 +382,13 @@ def _finish(job: _Job, timeout: float) -> dict:
     job.cleanup()
     data = job.outcome()
     if timed_out:
-        data["fatal"] = f"timed out after {timeout:g} s"
+        data["fatal"] = Message("timed out after {seconds:g} s", seconds=timeout)
     status = data.get("fatal") or data.get("status", "ok")
     if data.get("fatal") and data["checks"]:
-        status += f" (the {len(data['checks'])} exercise(s) checked before keep their points)"
+        n = len(data["checks"])
+        status = Message("{status} (the {n} exercise(s) checked before keep their points)", count=n, status=status, n=n)
     return _row(job.student, job.lab, job.lab.name, status, data["checks"], data.get("isolation", ""),
-                data.get("review"))
+                data.get("review"), job.language)
 
 
 def _one_line(text: str) -> str:
@@ -375,23 +396,29 @@ def _one_line(text: str) -> str:
 
 
 def _feedback(rows: list[dict], folder: Path, titles: dict[str, str]) -> None:
+    """A file per student, in the language of their labs' track (a lab not read: the student's other labs')."""
     folder.mkdir(parents=True, exist_ok=True)
     for student in sorted({r["student"] for r in rows}):
         mine = [r for r in rows if r["student"] == student]
+        theirs = next((r["_language"] for r in mine if r.get("_language") not in (None, "en")), "en")
         total, most = sum(r["total"] for r in mine), sum(r["max"] for r in mine)
-        lines = [f"# Feedback for {student}", "", f"**{total} / {most} points** in {len(mine)} lab(s).", ""]
+        with speaking(theirs):
+            lines = [_("# Feedback for {student}", student=student), "",
+                     _("**{total} / {most} points** in {n} lab(s).", count=len(mine), total=total, most=most,
+                       n=len(mine)), ""]
         for r in mine:
-            lines += [f"## {r['lab']}: {r['total']}/{r['max']} points", ""]
-            if r["status"] != "ok":
-                lines += [f"⚠️ {r['status']}.", ""]
-            for ex, verdict in r["_verdicts"].items():
-                title = titles.get(ex, "")
-                head = f"❌ {ex} {title}:".replace("  ", " ")
-                message = _one_line(verdict.get("message", ""))
-                message = message[len(head):].strip() if message.startswith(head) else message
-                mark = "✅" if verdict.get("passed") else "❌"
-                lines.append(f"- {mark} **{ex} {title}** ({r.get(ex, 0)}/{r['_points'].get(ex, 0)})"
-                             + (f": {message}" if message else ""))
+            with speaking(r.get("_language") or theirs) as language:
+                lines += [_("## {lab}: {total}/{most} points", lab=r["lab"], total=r["total"], most=r["max"]), ""]
+                if r["status"] != "ok":
+                    lines += [f"⚠️ {say(r['status'], language)}.", ""]
+                for ex, verdict in r["_verdicts"].items():
+                    title = _(titles[ex]) if titles.get(ex) else ""
+                    head = f"❌ {ex} {title}:".replace("  ", " ")
+                    message = _one_line(verdict.get("message", ""))
+                    message = message[len(head):].strip() if message.startswith(head) else message
+                    mark = "✅" if verdict.get("passed") else "❌"
+                    lines.append(f"- {mark} **{ex} {title}** ({r.get(ex, 0)}/{r['_points'].get(ex, 0)})"
+                                 + (f": {message}" if message else ""))
             lines.append("")
         (folder / f"{student}.md").write_text("\n".join(lines), encoding="utf-8")
 
@@ -421,7 +448,9 @@ def _run_all(pending: deque[_Job], timeout: float, cell_timeout: float, jobs: in
                     except OSError as e:  # no process, no disk space: that row says so, the class goes on
                         slots.append(job.slot)
                         job.cleanup()
-                        rows.append(_row(job.student, job.lab, job.lab.name, f"grader could not start it: {e}"))
+                        rows.append(_row(job.student, job.lab, job.lab.name,
+                                         Message("grader could not start it: {error}", error=str(e)),
+                                         language=job.language))
                         bar.update(1)
                 time.sleep(0.05)
                 for job in list(running):
@@ -470,16 +499,17 @@ def grade(submissions_dir: str | Path, out_csv: str | Path, feedback_dir: str | 
         pending: deque[_Job] = deque()
         for student, files in handed_in.items():
             for name in names:
-                nb = read_submission(files[name]) if name in files else "missing file"
+                nb = read_submission(files[name]) if name in files else Message("missing file")
                 if isinstance(nb, str):
                     rows.append(_row(student, labs[name], labs[name].name, nb))
                 elif labs[name].stubs and not any(answers(labs[name], nb).values()):
-                    rows.append(_row(student, labs[name], labs[name].name, ANSWERS_NOT_FOUND))
+                    rows.append(_row(student, labs[name], labs[name].name, ANSWERS_NOT_FOUND, language=language_of(nb)))
                 else:
-                    pending.append(_Job(student, labs[name], steps(labs[name], nb)))
+                    pending.append(_Job(student, labs[name], steps(labs[name], nb), language_of(nb)))
             for name in sorted(set(files) - set(known)):
                 rows.append(_row(student, None, Path(name).stem,
-                                 f"unknown lab: {name} is not in {solutions.name}/ (rename it to the lab's file name)"))
+                                 Message("unknown lab: {name} is not in {folder}/ (rename it to the lab's file name)",
+                                         name=name, folder=solutions.name)))
     intake_csv = Path(out_csv).with_name(f"{Path(out_csv).stem}-intake.csv")
     pd.DataFrame(intake.notes, columns=["student", "file", "note"]).to_csv(intake_csv, index=False)
 

@@ -14,13 +14,14 @@ import hooklab
 from hooklab import signing
 
 from .checks import exercise, expect, fail, show
+from .messages import _
 
 
 def _running(stack: Any) -> hooklab.Stack:
-    expect(isinstance(stack, hooklab.Stack), expected="a hooklab stack",
-           got=show(stack), hint="run the cell that starts `stack` first")
-    expect(stack.running, expected="a running stack", got="a stopped one",
-           hint="run the cell with `stack = hooklab.start(...)` again")
+    expect(isinstance(stack, hooklab.Stack), expected=_("a hooklab stack"),
+           got=show(stack), hint=_("run the cell that starts `stack` first"))
+    expect(stack.running, expected=_("a running stack"), got=_("a stopped one"),
+           hint=_("run the cell with `stack = hooklab.start(...)` again"))
     return stack
 
 
@@ -44,15 +45,16 @@ def _stack_like(value: Any) -> bool:
 def _start(start_stack):
     stack = start_stack()
     try:
-        expect(_stack_like(stack), expected="a hooklab.Stack", got=show(stack),
-               hint="return what hooklab.start(...) returns")
-        expect(stack.running, expected="a running stack", got="a stopped one", hint="do not stop it")
-        expect(stack.clock.virtual, expected="the virtual clock", got="the real clock", hint='pass clock="virtual"')
-        expect(stack.seed == 7, expected="seed=7", got=f"seed={stack.seed}", hint="pass seed=7")
+        expect(_stack_like(stack), expected=_("a hooklab.Stack"), got=show(stack),
+               hint=_("return what hooklab.start(...) returns"))
+        expect(stack.running, expected=_("a running stack"), got=_("a stopped one"), hint=_("do not stop it"))
+        expect(stack.clock.virtual, expected=_("the virtual clock"), got=_("the real clock"),
+               hint=_('pass clock="virtual"'))
+        expect(stack.seed == 7, expected="seed=7", got=f"seed={stack.seed}", hint=_("pass seed=7"))
     finally:
         if _stack_like(stack):
             stack.stop()
-    return "seed 7, virtual clock: every run of this notebook sees the same names, ids and times"
+    return _("seed 7, virtual clock: every run of this notebook sees the same names, ids and times")
 
 
 @exercise("00.2", points=2, title="A signup reaches the CRM")
@@ -64,19 +66,19 @@ def _sign_up(sign_up, stack):
         event_id = sign_up(stack, email)
         now = stack.events()
         new = now[~now["id"].isin(before)]
-        expect(len(new) == 1, expected=f"one new event for sign_up(stack, {email!r})", got=f"{len(new)} new events",
-               hint='call stack.fire("newsletter.subscribed", email=email) once')
+        expect(len(new) == 1, expected=_("one new event for sign_up(stack, {email!r})", email=email),
+               got=_("{n} new events", n=len(new)), hint=_('call stack.fire("newsletter.subscribed", email=email) once'))
         event = new.iloc[0]
-        expect(event["type"] == "newsletter.subscribed", expected="a newsletter.subscribed event",
-               got=f"a {event['type']} event", hint="the first argument of stack.fire is the event type")
-        expect(event_id == event["id"], expected=f"the id stack.fire returned ({event['id']!r})",
-               got=show(event_id), hint="return what stack.fire(...) returns")
-        expect(event["delivery"] == "delivered", expected="the webhook delivered before sign_up returns",
-               got=f"delivery {event['delivery']!r}", hint="call stack.wait() after stack.fire(...)")
+        expect(event["type"] == "newsletter.subscribed", expected=_("a newsletter.subscribed event"),
+               got=_("a {type} event", type=event["type"]), hint=_("the first argument of stack.fire is the event type"))
+        expect(event_id == event["id"], expected=_("the id stack.fire returned ({id!r})", id=event["id"]),
+               got=show(event_id), hint=_("return what stack.fire(...) returns"))
+        expect(event["delivery"] == "delivered", expected=_("the webhook delivered before sign_up returns"),
+               got=_("delivery {state!r}", state=event["delivery"]), hint=_("call stack.wait() after stack.fire(...)"))
         crm = stack.crm.contacts()
-        expect(email in set(crm["email"]), expected=f"{email} in stack.crm.contacts()",
-               got=f"{len(crm)} contacts without it", hint="pass email=email to stack.fire")
-    return "fired, delivered, and in the CRM before you looked"
+        expect(email in set(crm["email"]), expected=_("{email} in stack.crm.contacts()", email=email),
+               got=_("{n} contacts without it", n=len(crm)), hint=_("pass email=email to stack.fire"))
+    return _("fired, delivered, and in the CRM before you looked")
 
 
 @exercise("00.3", points=2, title="What a delivery carried")
@@ -86,18 +88,19 @@ def _headers(delivery_headers, stack):
         event_id = stack.fire("newsletter.subscribed", email=_new_email(stack, name))
         stack.wait(timeout=60)
         got = delivery_headers(stack, event_id)
-        expect(isinstance(got, Mapping), expected="a dict of headers", got=show(got),
-               hint='stack.dispatcher.attempt_detail(attempt_id)["request_headers"] is one')
+        expect(isinstance(got, Mapping), expected=_("a dict of headers"), got=show(got),
+               hint=_('stack.dispatcher.attempt_detail(attempt_id)["request_headers"] is one'))
         headers = {str(k).lower(): v for k, v in got.items()}
         missing = [h for h in ("webhook-id", "webhook-timestamp", "webhook-signature") if h not in headers]
-        expect(not missing, expected="the webhook-id, webhook-timestamp and webhook-signature headers",
-               got=f"a dict without {', '.join(missing)}", hint="return the whole request_headers dict")
-        expect(headers["webhook-id"] == event_id, expected=f"the headers sent for event {event_id}",
+        expect(not missing, expected=_("the webhook-id, webhook-timestamp and webhook-signature headers"),
+               got=_("a dict without {missing}", missing=", ".join(missing)),
+               hint=_("return the whole request_headers dict"))
+        expect(headers["webhook-id"] == event_id, expected=_("the headers sent for event {id}", id=event_id),
                got=f"webhook-id {headers['webhook-id']!r}",
-               hint="pick the row of stack.deliveries() whose event_id is the one given")
+               hint=_("pick the row of stack.deliveries() whose event_id is the one given"))
         try:
             signing.verify(stack.secret, headers, _sent_body(stack, event_id), now=stack.clock.now())
         except hooklab.SignatureError as e:
-            fail(expected="headers whose signature verifies with the stack's secret", got=str(e),
-                 hint="return the headers exactly as they were sent")
-    return "webhook-id is the event's id, and the signature proves who sent it"
+            fail(expected=_("headers whose signature verifies with the stack's secret"), got=str(e),
+                 hint=_("return the headers exactly as they were sent"))
+    return _("webhook-id is the event's id, and the signature proves who sent it")

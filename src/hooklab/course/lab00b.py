@@ -16,6 +16,7 @@ import pandas as pd
 
 from .. import catalog
 from .checks import exercise, expect, expect_same, fail, lab_stack, show
+from .messages import _
 
 _T0 = 1767603600.0  # 2026-01-05 09:00 UTC, the virtual clock's start
 
@@ -38,7 +39,7 @@ def _ask(fn: Callable[[Any], Any], value: Any, case: str, hint: str) -> Any:
     except NotImplementedError:
         raise
     except Exception as e:
-        fail(expected=f"an answer {case}", got=f"{type(e).__name__}: {e}", hint=hint)
+        fail(expected=_("an answer {case}", case=case), got=f"{type(e).__name__}: {e}", hint=hint)
 
 
 def _unused(stack: Any, name: str) -> str:
@@ -66,7 +67,7 @@ _NONE_HINT = 'event["data"].get("email") gives None, not a KeyError, when there 
 
 
 def _email_of(buyer_email: Callable, event: dict, want: str | None, case: str, hint: str) -> None:
-    got = _ask(buyer_email, event, case, _NONE_HINT if want is None else hint)
+    got = _ask(buyer_email, event, case, _(_NONE_HINT) if want is None else hint)
     expect(got == want, expected=f"{want!r} {case}", got=show(got), hint=hint)
 
 
@@ -74,19 +75,20 @@ def _email_of(buyer_email: Callable, event: dict, want: str | None, case: str, h
 def _buyer_email(buyer_email):
     bia = _event("order.completed", **_order_data("ord_primer_1", 79.9, "BRL", email="Bia.Lima@Example.COM",
                                                   name="Bia Lima"))
-    _email_of(buyer_email, bia, "bia.lima@example.com", "for an order whose email is 'Bia.Lima@Example.COM'",
-              hint="return the email in lower case: a string's .lower() method")
+    _email_of(buyer_email, bia, "bia.lima@example.com", _("for an order whose email is 'Bia.Lima@Example.COM'"),
+              hint=_("return the email in lower case: a string's .lower() method"))
     guest = _event("order.completed", **_order_data("ord_primer_2", 35.0, "USD", name="Guest"))
-    _email_of(buyer_email, guest, None, "for an order whose data has no email (a guest checkout)",
-              hint="return None when the data has no email")
-    return "lower case, and None when there is no email"
+    _email_of(buyer_email, guest, None, _("for an order whose data has no email (a guest checkout)"),
+              hint=_("return None when the data has no email"))
+    return _("lower case, and None when there is no email")
 
 
 # -- 00b.2 ---------------------------------------------------------------------------------------
 
 def _email_list(got: Any, call: str) -> list:
-    expect(isinstance(got, list) and all(isinstance(e, str) for e in got), expected=f"a list of emails from {call}",
-           got=show(got), hint="sorted(...) of a column gives a list; a column itself (a Series) is not one")
+    expect(isinstance(got, list) and all(isinstance(e, str) for e in got),
+           expected=_("a list of emails from {call}", call=call), got=show(got),
+           hint=_("sorted(...) of a column gives a list; a column itself (a Series) is not one"))
     return got
 
 
@@ -94,26 +96,27 @@ def _expect_emails(got: list, want: list, expected: str, hint: str) -> None:
     """``got == want``, else a failure that names the emails missing and the ones not expected."""
     missing, extra = [e for e in want if e not in got], [e for e in got if e not in want]
     if missing or extra:
-        fail(expected=expected, got="; ".join([f"{', '.join(missing)} missing"] * bool(missing)
-                                              + [f"{', '.join(extra)} not expected"] * bool(extra)), hint=hint)
+        fail(expected=expected, got="; ".join([_("{emails} missing", emails=", ".join(missing))] * bool(missing)
+                                              + [_("{emails} not expected", emails=", ".join(extra))] * bool(extra)),
+             hint=hint)
     expect_same(got, want, expected=expected, hint=hint)
 
 
 def _customers_now(customers: Callable, stack: Any) -> list:
     """customers(stack), checked against the CRM: customers only, each once, A→Z, and all of them."""
     got = _email_list(customers(stack), "customers(stack)")
-    expect(got == sorted(got), expected="the emails sorted A→Z", got=show(got, 200),
-           hint="sorted(...) sorts a list or a column A→Z")
-    expect(len(got) == len(set(got)), expected="each email once", got=show(got, 200),
-           hint="one row per contact: do not add emails from other tables")
+    expect(got == sorted(got), expected=_("the emails sorted A→Z"), got=show(got, 200),
+           hint=_("sorted(...) sorts a list or a column A→Z"))
+    expect(len(got) == len(set(got)), expected=_("each email once"), got=show(got, 200),
+           hint=_("one row per contact: do not add emails from other tables"))
     contacts = stack.crm.contacts()
     stage = dict(zip(contacts["email"], contacts["lifecycle_stage"]))
-    wrong = [f"{e} ({stage.get(e, 'not in the CRM')})" for e in got if stage.get(e) != "customer"]
-    expect(not wrong, expected="only contacts whose lifecycle_stage is 'customer'", got=", ".join(wrong[:3]),
-           hint='keep the rows where contacts["lifecycle_stage"] == "customer"')
+    wrong = [f"{e} ({stage.get(e, _('not in the CRM'))})" for e in got if stage.get(e) != "customer"]
+    expect(not wrong, expected=_("only contacts whose lifecycle_stage is 'customer'"), got=", ".join(wrong[:3]),
+           hint=_('keep the rows where contacts["lifecycle_stage"] == "customer"'))
     count = int(contacts["lifecycle_stage"].value_counts().get("customer", 0))
-    expect(len(got) == count, expected=f"all {count} customers of the CRM", got=f"{len(got)}",
-           hint="read stack.crm.contacts() inside the function, each time it is called")
+    expect(len(got) == count, expected=_("all {count} customers of the CRM", count=count), got=f"{len(got)}",
+           hint=_("read stack.crm.contacts() inside the function, each time it is called"))
     return got
 
 
@@ -130,18 +133,19 @@ def _customers(customers, stack):
     stack.wait()
     after = _customers_now(customers, stack)
     _expect_emails(after, sorted(set(before) | set(buyers)),
-                   expected=f"the two new buyers ({', '.join(buyers)}) added, and not the two new newsletter readers",
-                   hint="call stack.crm.contacts() inside your function, so it sees the CRM as it is now")
-    return "every customer in the CRM, A→Z, and nobody else"
+                   expected=_("the two new buyers ({buyers}) added, and not the two new newsletter readers",
+                              buyers=", ".join(buyers)),
+                   hint=_("call stack.crm.contacts() inside your function, so it sees the CRM as it is now"))
+    return _("every customer in the CRM, A→Z, and nobody else")
 
 
 # -- 00b.3 ---------------------------------------------------------------------------------------
 
 def _revenue_of(revenue_by_currency: Callable, table: pd.DataFrame, want: dict, case: str, hint: str) -> None:
     got = _ask(revenue_by_currency, table.copy(), case,
-               hint="the table has the columns of stack.crm.orders(): order_id, email, total, currency, status...")
-    expect(isinstance(got, dict), expected=f"a dict {{currency: revenue}} {case}", got=show(got),
-           hint="a column's .to_dict() turns it into a dict, its index as the keys")
+               hint=_("the table has the columns of stack.crm.orders(): order_id, email, total, currency, status..."))
+    expect(isinstance(got, dict), expected=_("a dict {{currency: revenue}} {case}", case=case), got=show(got),
+           hint=_("a column's .to_dict() turns it into a dict, its index as the keys"))
     expect_same(got, want, expected=f"{show(want)} {case}", hint=hint)
 
 
@@ -155,9 +159,9 @@ def _revenue(revenue_by_currency, stack):
     stack.wait()
     table = _orders_of(stack, email)
     _revenue_of(revenue_by_currency, table, {"BRL": 100.0, "EUR": 120.0, "USD": 99.75},
-                "for 5 orders: 40.50 and 59.25 USD, 120.00 EUR, 100.00 BRL and 89.90 BRL refunded",
-                hint='count only the rows whose status is "completed", then add up total per currency')
-    return "completed orders summed per currency; the refunded one left out"
+                _("for 5 orders: 40.50 and 59.25 USD, 120.00 EUR, 100.00 BRL and 89.90 BRL refunded"),
+                hint=_('count only the rows whose status is "completed", then add up total per currency'))
+    return _("completed orders summed per currency; the refunded one left out")
 
 
 # -- 00b.4 ---------------------------------------------------------------------------------------
@@ -173,7 +177,7 @@ def _traceback_of(action: Callable[[], Any]) -> str:
 
 def _key_of(missing_key: Callable, text: str, want: str | None, hint: str) -> None:
     last = text.strip().splitlines()[-1]
-    case = f"for a traceback whose last line is {last!r}"
+    case = _("for a traceback whose last line is {last!r}", last=last)
     got = _ask(missing_key, text, case, hint)
     expect(got == want, expected=f"{want!r} {case}", got=show(got), hint=hint)
 
@@ -183,9 +187,10 @@ def _traceback(missing_key):
     event = _event("newsletter.subscribed", email="tiago@example.org", name="Tiago Reis", list="newsletter")
     contacts = pd.DataFrame({"email": ["tiago@example.org"], "lifecycle_stage": ["subscriber"]})
     _key_of(missing_key, _traceback_of(lambda: event["data"]["e_mail"]), "e_mail",
-            hint="the last line is KeyError: 'e_mail'; return what follows 'KeyError: ', without the quotes")
+            hint=_("the last line is KeyError: 'e_mail'; return what follows 'KeyError: ', without the quotes"))
     _key_of(missing_key, _traceback_of(lambda: contacts["stage"]), "stage",
-            hint="only the last line counts; return the key without its quotes")
+            hint=_("only the last line counts; return the key without its quotes"))
     _key_of(missing_key, _traceback_of(lambda: contacts.emial), None,
-            hint="an AttributeError is not a missing key: return None unless the last line starts with 'KeyError: '")
-    return "the last line says it: KeyError and the key, or another error"
+            hint=_("an AttributeError is not a missing key: return None unless the last line starts with "
+                   "'KeyError: '"))
+    return _("the last line says it: KeyError and the key, or another error")

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import os
 import re
 import sys
 from pathlib import Path
@@ -216,14 +217,14 @@ def kernel_manager_class() -> type:
 
 
 def run(nb: nbformat.NotebookNode, cwd: str | Path, *, timeout: float | None = 120, allow_errors: bool = False,
-        client_class: type | None = None, **options: Any) -> nbformat.NotebookNode:
-    """Execute ``nb`` (in place) in a fresh kernel of this environment, in folder ``cwd``."""
+        client_class: type | None = None, env: dict[str, str] | None = None, **options: Any) -> nbformat.NotebookNode:
+    """Execute ``nb`` (in place) in a fresh kernel of this environment, in folder ``cwd`` (its environment: ``env``)."""
     from nbclient import NotebookClient
 
     client = (client_class or NotebookClient)(
         nb, timeout=timeout, allow_errors=allow_errors, kernel_name="python3", record_timing=False,
         kernel_manager_class=kernel_manager_class(), resources={"metadata": {"path": str(cwd)}}, **options)
-    client.execute()
+    client.execute(**({"env": env} if env is not None else {}))
     return nb
 
 
@@ -233,11 +234,15 @@ def execute(path: str | Path, timeout: float = 120) -> None:
     Deterministic notebooks (seeded, virtual clock) come out the same on every run,
     so nbval can compare them. A cell that raises stops the run (tag it
     ``raises-exception`` when the error is the lesson).
+
+    The kernel gets ``JPY_SESSION_NAME`` set to the notebook's path, as Jupyter Server does, so
+    feedback speaks the notebook's language (``labs/pt-BR/...``: pt-BR) as it will for a learner.
     """
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     nb.metadata.pop("widgets", None)  # widget state changes on every run; the text fallbacks stay
-    run(nb, path.resolve().parent, timeout=timeout, store_widget_state=False)
+    run(nb, path.resolve().parent, timeout=timeout, store_widget_state=False,
+        env={**os.environ, "JPY_SESSION_NAME": str(path.resolve())})
     path.write_text(text(nb), encoding="utf-8")
 
 

@@ -7,7 +7,9 @@ A lesson's exercise cell ends with one call::
 which prints ``✅ wasted polls in the first hour: 4`` or ``❌ wasted polls in the first hour:
 expected 4; got 3. Hint: ...``. It prints, returns nothing (so a cell's last line shows no
 ``True``/``False``) and never raises, so Run All goes on past a wrong answer: a lesson is for
-trying things. The graded exercises are the labs' (``hooklab.checks``).
+trying things. The graded exercises are the labs' (``hooklab.checks``). The words around
+``what`` follow the lesson's language (:mod:`hooklab.course.messages`); ``what`` and ``hint``
+are the lesson's own, already in its language.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from .checks import differences, show
+from .messages import _
 
 __all__ = ["same", "close", "yes"]
 
@@ -23,7 +26,8 @@ def _say(ok: bool, what: str, shown: str, expected: str, hint: str | None) -> No
     if ok:
         print(f"✅ {what}: {shown}")
     else:
-        print(f"❌ {what}: expected {expected}; got {shown}." + (f" Hint: {hint}" if hint else ""))
+        print(f"❌ {what}: " + _("{expected}; got {got}.", expected=_("expected {what}", what=expected), got=shown)
+              + (" " + _("Hint: {hint}", hint=hint) if hint else ""))
 
 
 def same(got: Any, want: Any, what: str, hint: str | None = None) -> None:
@@ -31,7 +35,7 @@ def same(got: Any, want: Any, what: str, hint: str | None = None) -> None:
     if got == want or not isinstance(want, (dict, list, tuple)):
         return _say(got == want, what, show(got), show(want), hint)
     diff = differences(want, got)
-    return _say(False, what, "a value that differs at " + "; ".join(diff), show(want), hint)
+    return _say(False, what, _("a value that differs at {where}", where="; ".join(diff)), show(want), hint)
 
 
 def close(got: Any, want: float, what: str, tolerance: float = 0.01, hint: str | None = None) -> None:
@@ -40,7 +44,7 @@ def close(got: Any, want: float, what: str, tolerance: float = 0.01, hint: str |
         ok = bool(abs(float(got) - float(want)) <= abs(float(want)) * tolerance)
     except (TypeError, ValueError):
         ok = False
-    return _say(ok, what, show(got), f"about {float(want):g}", hint)
+    return _say(ok, what, show(got), _("about {value:g}", value=float(want)), hint)
 
 
 def yes(condition: Any, what: str, expected: str, got: Any, hint: str | None = None) -> None:

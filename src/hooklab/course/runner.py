@@ -12,7 +12,9 @@ checks run *here*, in this process, which never executes learner code: each answ
 :class:`~hooklab.course.boundary.Remote` that calls into the kernel, a stack the check needs
 is this process's own, and the verdict is :func:`hooklab.course.checks.verdict` (visible and
 hidden cases). A verdict is written the moment it is known, so a kernel that dies later keeps
-the points already earned.
+the points already earned. Messages are in the plan's ``language`` (the submission's track); the
+end's status and fatal error cross as :class:`~hooklab.course.messages.Message` dumps, so the
+grader can write them in English in its CSV and in the student's language in their feedback.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import nbformat
 
 from ..errors import HooklabError
 from .boundary import MIME, Boundary, RemoteError
+from .messages import Message, _, set_language
 from .sandbox import Limits, Sandbox, become_subreaper
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -60,8 +63,9 @@ class Run:
         self.client: Any = None
         self.stack: Any = None
         self.boundary: Boundary | None = None
+        self.language = str(plan.get("language") or "en")
         self.errors: dict[str, str] = {}   # answer id -> what its cell raised
-        self.stopped: list[str] = []       # cells interrupted after cell_timeout
+        self.stopped: list[Message] = []   # cells interrupted after cell_timeout, or at the file size limit
 
     # -- the kernel, from its own thread -----------------------------------------------------------
     def _client(self) -> Any:
@@ -125,17 +129,17 @@ class Run:
         try:
             cell, took = self.pool.submit(self._execute, source).result()
         except DeadKernelError:
-            raise _Stop("kernel died") from None
+            raise _Stop(Message("kernel died")) from None
         if self.bytes > self.limit:
-            raise _Stop(f"output too large (over {self.plan['output_mb']:g} MB)")
+            raise _Stop(Message("output too large (over {mb:g} MB)", mb=self.plan["output_mb"]))
         return cell, took >= self.cell_timeout
 
     def call(self, code: str, timeout: float) -> list[dict]:
         """The boundary's way into the kernel: the replies published by one line of code."""
         cell, stopped = self.execute(code)
         if stopped:
-            raise RemoteError(f"your code ran longer than {self.cell_timeout:g} s and was stopped "
-                              "(an endless loop, or waiting for something that never comes?)")
+            raise RemoteError(_("your code ran longer than {seconds:g} s and was stopped (an endless loop, or waiting "
+                                "for something that never comes?)", seconds=self.cell_timeout))
         return [o["data"][MIME] for o in cell.outputs
                 if o.get("output_type") == "display_data" and MIME in o.get("data", {})]
 
@@ -157,48 +161,51 @@ class Run:
         assert self.boundary is not None
         answers = [self._stack() if name == "stack" else self.boundary.name(name) for name in spec["args"]]
         try:
-            passed, message = checks.verdict(ex, *answers)
+            passed, message = checks.verdict(ex, *answers, language=self.language)
         except _Stop:
             raise
         except Exception as e:  # a check that breaks on an odd answer costs that exercise, not the run
-            passed, message = False, f"the check could not use your answer ({type(e).__name__}: {e})"
+            passed, message = False, _("the check could not use your answer ({what})", what=f"{type(e).__name__}: {e}")
         if not passed and spec.get("answer") in self.errors:
             message = self.errors[spec["answer"]]
         self.emit({"check": ex, "passed": passed, "message": _ANSI.sub("", message)[:1000]})
 
     def run(self) -> None:
         fatal, review = None, []
-        label = ""
+        label: Any = ""
         try:
             self.pool.submit(self._start).result()
             self.boundary = Boundary(self.call, self.cell_timeout)
             for step in self.plan["steps"]:
-                label = step["label"]
+                label = Message.load(step["label"])
                 if "check" in step:
                     self.check(step["check"])
                     continue
                 if SUSPICIOUS.search(step["source"]):
-                    review.append(step["label"])
+                    review.append(label)
                 cell, stopped = self.execute(step["source"])
                 if stopped:
-                    self.stopped.append(step["label"])
+                    self.stopped.append(Message("{label} ran longer than {seconds:g} s and", label=label,
+                                                seconds=self.cell_timeout))
                 error = next((o for o in cell.outputs if o.get("output_type") == "error"), None)
                 if error and any(m in str(error.get("evalue")) for m in ("File too large", "No space left")):
-                    self.stopped.append(f"{step['label']} hit the sandbox's file size limit "
-                                        f"({self.sandbox.limits.file_mb} MB) or filled the disk and")
+                    self.stopped.append(Message("{label} hit the sandbox's file size limit ({mb} MB) or filled the "
+                                                "disk and", label=label, mb=self.sandbox.limits.file_mb))
                 if step.get("answer") and (stopped or error):
                     self.errors[step["answer"]] = (
-                        f"your answer cell ran longer than {self.cell_timeout:g} s and was stopped (an endless loop?)"
-                        if stopped else f"your answer cell raised {error.get('ename')}: "
-                                        f"{_ANSI.sub('', str(error.get('evalue')))[:600]}")
+                        _("your answer cell ran longer than {seconds:g} s and was stopped (an endless loop?)",
+                          seconds=self.cell_timeout)
+                        if stopped else _("your answer cell raised {ename}: {evalue}", ename=error.get("ename"),
+                                          evalue=_ANSI.sub("", str(error.get("evalue")))[:600]))
         except _Stop as e:
-            fatal = f"{e} (while running {label})" if label else str(e)
+            why = e.args[0] if e.args else ""
+            fatal = Message("{why} (while running {label})", why=why, label=label) if label else why
         except Exception as e:  # nbclient's own failures (a kernel that will not start...): the row says so
-            fatal = f"could not run the notebook: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"[:200]
-        status = "ok" if not self.stopped else ", ".join(
-            s if s.endswith(" and") else f"{s} ran longer than {self.cell_timeout:g} s and" for s in self.stopped) \
-            + " was stopped"
-        self.emit({"status": status, "fatal": fatal, "isolation": self.sandbox.isolation, "review": review})
+            fatal = Message("could not run the notebook: {error}",
+                            error=f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"[:170])
+        status = "ok" if not self.stopped else Message("{what} was stopped", what=Message.join(", ", self.stopped))
+        self.emit({"status": _dump(status), "fatal": _dump(fatal), "isolation": self.sandbox.isolation,
+                   "review": [str(r) for r in review]})
 
     def close(self) -> None:
         if self.boundary is not None:
@@ -214,8 +221,13 @@ class Run:
         self.sandbox.close(os.getpid())
 
 
+def _dump(text: Any) -> Any:
+    return text.dump() if isinstance(text, Message) else text
+
+
 def main(plan_path: str) -> None:
     plan = json.loads(Path(plan_path).read_text(encoding="utf-8"))
+    set_language(plan.get("language") or "en")  # this process speaks the submission's language, in every thread
     out = os.fdopen(int(plan["result_fd"]), "w", encoding="utf-8", buffering=1)
     os.set_inheritable(out.fileno(), False)  # the kernel never gets the pipe to the grader
     become_subreaper()
