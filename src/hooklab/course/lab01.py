@@ -87,6 +87,19 @@ def _summary(rows: list[tuple]) -> pd.DataFrame:
     return pd.DataFrame(out, columns=polling.SUMMARY_COLUMNS).astype({"interval_s": "Int64"})
 
 
+def _judge_cheapest(cheapest_interval, cases: list, hint: str) -> None:
+    """``cheapest_interval(summary, target)`` gives ``want`` for each (summary, target, want) of ``cases``."""
+    for summary, target, want in cases:
+        got = cheapest_interval(summary.copy(), target)
+        if got is not None and not (isinstance(got, numbers.Real) and not isinstance(got, bool)):
+            fail(expected="an interval in seconds (a number), or None", got=show(got),
+                 hint="return the interval_s value of the row you chose, or None")
+        same = (got is None) if want is None else (got is not None and float(got) == want)
+        table = summary[["method", "interval_s", "requests", "p95_staleness_s"]].to_string(index=False)
+        expect(same, expected=f"{want} for a p95 target of {target} s with this table:\n{table}\n", got=show(got),
+               hint=hint)
+
+
 @exercise("01.4", points=3, title="The cheapest interval that meets a target")
 def _cheapest_interval(cheapest_interval, stack):
     stack = lab_stack(stack, seed=11)
@@ -97,14 +110,6 @@ def _cheapest_interval(cheapest_interval, stack):
     # A simulated hour at fixed moments (seed=5): the pollers' rows come out the same on every run.
     real = polling.simulate(stack, n_events=15, intervals=(30, 120, 300, 900), seed=5)
     cases += [(real, t, want) for t, want in ((60, 30), (200, 120), (400, 300), (1000, 900), (10, None))]
-    for summary, target, want in cases:
-        got = cheapest_interval(summary.copy(), target)
-        if got is not None and not (isinstance(got, numbers.Real) and not isinstance(got, bool)):
-            fail(expected="an interval in seconds (a number), or None", got=show(got),
-                 hint="return the interval_s value of the row you chose, or None")
-        same = (got is None) if want is None else (got is not None and float(got) == want)
-        table = summary[["method", "interval_s", "requests", "p95_staleness_s"]].to_string(index=False)
-        expect(same, expected=f"{want} for a p95 target of {target} s with this table:\n{table}\n",
-               got=show(got), hint="keep the polling rows whose p95_staleness_s <= target (the webhook row is "
-                                   "not a polling interval); of those, the fewest requests; None if no row is left")
+    _judge_cheapest(cheapest_interval, cases, "keep the polling rows whose p95_staleness_s <= target (the webhook "
+                    "row is not a polling interval); of those, the fewest requests; None if no row is left")
     return "a freshness target turns 'how often should we poll?' into a number, and a bill"

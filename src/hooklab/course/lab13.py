@@ -286,10 +286,10 @@ _CASES = [(401, "outage"), (402, "healthy"), (403, "duplicates"), (404, "flaky_r
           (405, "wrong_secret"), (406, "slow_crm"), (407, "flaky_receiver"), (408, "slow_crm")]
 
 
-@exercise("13.4", points=4, title="Name the fault from the metrics alone")
-def _diagnose(diagnose):
+def _judge_incidents(diagnose, cases: list[tuple[int, str]], which: str, hint: str) -> None:
+    """``diagnose`` names the fault of each seeded incident in ``cases`` ((seed, fault) pairs)."""
     wrong = []
-    for n, (seed, fault) in enumerate(_CASES, 1):
+    for n, (seed, fault) in enumerate(cases, 1):
         stack = _graded_incident(fault, seed)
         try:
             got = diagnose(stack)
@@ -300,8 +300,13 @@ def _diagnose(diagnose):
         if got != fault:
             wrong.append(f"incident {n}: {got!r}, it was {fault!r}")
     if wrong:
-        fail(expected=f"all {len(_CASES)} hidden incidents named right",
-             got=f"{len(wrong)} wrong ({'; '.join(wrong)})",
-             hint="look at errors first (which status or error?), then reconcile() (which problem?), "
-                  "then the lag: errors and outages cause delays too")
+        fail(expected=f"all {len(cases)} {which} incidents named right", got=f"{len(wrong)} wrong ({'; '.join(wrong)})",
+             hint=hint)
+
+
+@exercise("13.4", points=4, title="Name the fault from the metrics alone")
+def _diagnose(diagnose):
+    _judge_incidents(diagnose, _CASES, "hidden",
+                     "look at errors first (which status or error?), then reconcile() (which problem?), "
+                     "then the lag: errors and outages cause delays too")
     return f"{len(_CASES)} hidden incidents, every one named from its evidence"

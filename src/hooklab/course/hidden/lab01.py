@@ -11,7 +11,7 @@ import pandas as pd
 from hooklab import polling
 
 from ..checks import expect, fail, hidden, lab_stack, show
-from ..lab01 import _summary
+from ..lab01 import _judge_cheapest, _summary
 
 
 def _feed(stack, since: float) -> list[str]:
@@ -119,14 +119,6 @@ def _(cheapest_interval, stack):
     cases += [(_summary([(None, 8, 0.1), (300, 12, 280.0)]), t) for t in (280.0, 279.99)]
     real = polling.simulate(stack, n_events=12, window_s=1800, intervals=(45, 90, 600), seed=8)
     cases += [(real, t) for t in (50, 100, 700, 20)]
-    for summary, target in cases:
-        want = _cheapest(summary, target)
-        got = cheapest_interval(summary.copy(), target)
-        if got is not None and not (isinstance(got, numbers.Real) and not isinstance(got, bool)):
-            fail(expected="an interval in seconds (a number), or None", got=show(got),
-                 hint="return the interval_s value of the row you chose, or None")
-        same = (got is None) if want is None else (got is not None and float(got) == want)
-        table = summary[["method", "interval_s", "requests", "p95_staleness_s"]].to_string(index=False)
-        expect(same, expected=f"{want} for a p95 target of {target} s with this table:\n{table}\n",
-               got=show(got), hint="choose among the rows whose method is 'polling' (wherever the webhook row is), "
-                                   "with p95_staleness_s <= target (equal counts), the one with the fewest requests")
+    _judge_cheapest(cheapest_interval, [(summary, target, _cheapest(summary, target)) for summary, target in cases],
+                    "choose among the rows whose method is 'polling' (wherever the webhook row is), with "
+                    "p95_staleness_s <= target (equal counts), the one with the fewest requests")
