@@ -187,7 +187,7 @@ class Stack:
         if existing:
             self._send_unsent()
         urls["inspector"] = self._serve("inspector", inspector.create_app(
-            self.dispatcher, self.sources, self.keys["inspector"]))
+            self.dispatcher, self.sources, self.keys["inspector"], language=self.language))
         self.urls = {name: urls[name] for name in self.SERVICES}
 
     def _send_unsent(self) -> None:

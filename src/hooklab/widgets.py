@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from . import catalog
+from .i18n import text
 
 if TYPE_CHECKING:
     from .stack import Stack
@@ -65,16 +66,24 @@ class Panel:
                          "ms": round(a["latency_ms"]), "outcome": a["outcome"]})
         return rows
 
+    def _(self, english: str, /, context: str | None = None, **values: Any) -> str:
+        """``english`` in the stack's language (:mod:`hooklab.i18n`)."""
+        return text(english, self.stack.language, context=context, **values)
+
     def summary(self) -> str:
         """The panel as text: counters, faults in force, the latest deliveries."""
-        counts = " · ".join(f"{name} {n}" for name, n in self.counts().items())
+        _ = self._
+        counts = " · ".join(f"{_(name, context='counter')} {n}" for name, n in self.counts().items())
+        # fault settings are faults.set()'s own parameters (error_rate=1.0): code, left as written
         faults = [f"{svc} " + ", ".join(f"{k}={'on' if k == 'outage' else v}" for k, v in desc.items())
                   for svc, desc in self.stack.faults.summary().items()]
-        lines = ["hooklab control panel (run this cell in JupyterLab for buttons and sliders)",
-                 f"deliveries: {counts}", "faults: " + ("; ".join(faults) if faults else "none")]
+        lines = [_("hooklab control panel (run this cell in JupyterLab for buttons and sliders)"),
+                 _("deliveries: {counts}", counts=counts),
+                 _("faults: {faults}", faults="; ".join(faults) if faults else _("none"))]
         rows = self.log_rows()
-        lines.append("latest deliveries:" if rows else "no deliveries yet: stack.fire(...) sends one")
-        lines += [f"  #{r['#']} {r['sent']} {r['type']} try {r['try']}: {r['status']} in {r['ms']} ms, {r['outcome']}"
+        lines.append(_("latest deliveries:") if rows else _("no deliveries yet: stack.fire(...) sends one"))
+        lines += [_("  #{n} {sent} {type} try {attempt}: {status} in {ms} ms, {outcome}", n=r["#"], sent=r["sent"],
+                    type=r["type"], attempt=r["try"], status=r["status"], ms=r["ms"], outcome=r["outcome"])
                   for r in rows]
         return "\n".join(lines)
 
@@ -90,9 +99,10 @@ class Panel:
     def _build(self):
         import ipywidgets as w
 
+        _ = self._
         buttons = []
         for name in catalog.EVENT_TYPES:
-            b = w.Button(description=name, tooltip=f"fire a sample {name} event",
+            b = w.Button(description=name, tooltip=_("fire a sample {name} event", name=name),
                          layout=w.Layout(width="auto"))
             b.on_click(lambda _, name=name: self.fire(name))
             buttons.append(b)
@@ -100,23 +110,26 @@ class Panel:
         self._log = w.HTML()
         self._message = w.HTML()
         faults = [self._fault_row(w, service) for service in FAULT_SERVICES]
+        bold = lambda heading: w.HTML(f"<b>{html.escape(heading)}</b>")  # noqa: E731
         return w.VBox([
-            w.HTML("<b>Fire an event</b>"), w.HBox(buttons, layout=w.Layout(flex_flow="row wrap")),
-            w.HTML("<b>Faults</b>"), *faults,
-            self._counters, self._message, w.HTML("<b>Latest deliveries</b>"), self._log,
+            bold(_("Fire an event")), w.HBox(buttons, layout=w.Layout(flex_flow="row wrap")),
+            bold(_("Faults")), *faults,
+            self._counters, self._message, bold(_("Latest deliveries")), self._log,
         ])
 
     def _fault_row(self, w, service: str):
-        latency = w.IntSlider(0, min=0, max=3000, step=50, description="latency ms", continuous_update=False)
-        errors = w.FloatSlider(0, min=0, max=1, step=0.05, description="error rate", continuous_update=False)
-        outage = w.ToggleButton(False, description="outage", tooltip=f"take the {service} down")
+        _ = self._
+        latency = w.IntSlider(0, min=0, max=3000, step=50, description=_("latency ms"), continuous_update=False)
+        errors = w.FloatSlider(0, min=0, max=1, step=0.05, description=_("error rate"), continuous_update=False)
+        outage = w.ToggleButton(False, description=_("outage"),
+                                tooltip=_("take the {service} down", service=service))
 
         def apply(_=None):
             try:
                 self.stack.faults.set(service, latency_ms=latency.value, error_rate=errors.value,
                                       outage=True if outage.value else None)
             except Exception as e:  # a stopped stack: say so in the panel, never raise into the front end
-                self._say(f"could not set faults on {service}: {e}")
+                self._say(self._("could not set faults on {service}: {error}", service=service, error=e))
 
         for control in (latency, errors, outage):
             control.observe(apply, names="value")
@@ -129,9 +142,9 @@ class Panel:
             if self.stack.clock.virtual:
                 self.stack.wait()
         except Exception as e:
-            self._say(f"could not fire {event_type}: {e}")
+            self._say(self._("could not fire {type}: {error}", type=event_type, error=e))
             return None
-        self._say(f"fired {event_type} ({event_id})")
+        self._say(self._("fired {type} ({id})", type=event_type, id=event_id))
         self.refresh()
         return event_id
 
@@ -147,10 +160,11 @@ class Panel:
             counts = self.counts()
             self._counters.value = " ".join(
                 f"<span style='display:inline-block;padding:2px 10px;margin:2px;border-radius:10px;"
-                f"background:#eef'><b>{n}</b> {name}</span>" for name, n in counts.items())
+                f"background:#eef'><b>{n}</b> {html.escape(self._(name, context='counter'))}</span>"
+                for name, n in counts.items())
             rows = self.log_rows()
-            head = "".join(f"<th style='text-align:left;padding:0 8px'>{k}</th>" for k in ("#", "sent", "type", "try",
-                                                                                            "status", "ms", "outcome"))
+            head = "".join(f"<th style='text-align:left;padding:0 8px'>{html.escape(self._(k))}</th>"
+                           for k in ("#", "sent", "type", "try", "status", "ms", "outcome"))
             body = "".join("<tr class='hooklab-log-row'>" + "".join(
                 f"<td style='padding:0 8px'>{html.escape(str(v))}</td>" for v in r.values()) + "</tr>" for r in rows)
             self._log.value = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

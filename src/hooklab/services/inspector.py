@@ -8,12 +8,17 @@ or, from the page itself, ``Sec-Fetch-Site: same-origin`` (set by the browser, n
 by scripts) with the custom ``X-Hooklab-Inspector`` header. A cross-site page gets
 neither: the browser labels its requests cross-site and preflights a custom header,
 and no CORS answer allows it. The token is never put in the page.
+
+The page speaks the language its request's ``Accept-Language`` prefers (English or Portuguese),
+or, when the header names neither, the stack's; the JSON API is English.
 """
 
 from __future__ import annotations
 
+import html
 import hmac
 import json
+import re
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -21,6 +26,7 @@ from flask import Flask, jsonify, request
 
 from .. import catalog
 from ..errors import HooklabError
+from ..i18n import text
 from .base import ApiError, make_app, read_body
 
 if TYPE_CHECKING:
@@ -29,7 +35,21 @@ if TYPE_CHECKING:
 
 __all__ = ["create_app"]
 
-_PAGE = resources.files("hooklab.services").joinpath("static/inspector.html").read_text(encoding="utf-8")
+_TEMPLATE = resources.files("hooklab.services").joinpath("static/inspector.html").read_text(encoding="utf-8")
+#: What the page's own script says, by its English text: ``t("Timing")``, ``t("{n} of {m}", {...})``.
+_SCRIPT_TEXTS = sorted(set(re.findall(r'\bt\("([^"\\]*)"', _TEMPLATE)))
+
+
+def _render(language: str) -> str:
+    """The page in ``language``: ``{{english}}`` in its HTML, and the texts its script asks for by ``t(...)``."""
+    texts = {english: text(english, language) for english in _SCRIPT_TEXTS}
+    texts = {english: said for english, said in texts.items() if said != english}
+    script = json.dumps(texts, ensure_ascii=False).replace("<", "\\u003c")  # no "</script>" in a string
+    page = _TEMPLATE.replace("{{@lang}}", language).replace("{{@texts}}", script)
+    return re.sub(r"\{\{([^{}@][^{}]*)\}\}", lambda m: html.escape(text(m.group(1), language)), page)
+
+
+_PAGES = {language: _render(language) for language in catalog.LANGUAGES}
 
 # The page may only run its own inline script and talk to its own origin, and only a page of the
 # same origin may frame it (a notebook behind the same jupyter-server-proxy): no clickjacking of replay.
@@ -37,7 +57,15 @@ _CSP = ("default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inlin
         "frame-ancestors 'self'; form-action 'none'; base-uri 'none'")
 
 
-def create_app(dispatcher: "Dispatcher", sources: "Sources", token: str) -> Flask:
+def page_language(default: str) -> str:
+    """The page's language: what the request's ``Accept-Language`` prefers, else ``default`` (the stack's)."""
+    best = request.accept_languages.best_match(["en", "pt-BR", "pt"])
+    if best is None:
+        return default
+    return "pt-BR" if best.startswith("pt") else "en"
+
+
+def create_app(dispatcher: "Dispatcher", sources: "Sources", token: str, language: str = "en") -> Flask:
     app = make_app("inspector")
 
     def require_token() -> None:
@@ -53,8 +81,9 @@ def create_app(dispatcher: "Dispatcher", sources: "Sources", token: str) -> Flas
     @app.get("/")
     def page():
         """The deliveries list, with filters, a detail view and replay."""
-        return _PAGE, 200, {"Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": _CSP,
-                           "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+        return _PAGES[page_language(language)], 200, {
+            "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": _CSP, "Cache-Control": "no-store",
+            "Referrer-Policy": "no-referrer", "Vary": "Accept-Language"}
 
     @app.get("/health")
     def health():
