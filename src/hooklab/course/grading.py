@@ -213,7 +213,7 @@ def steps(lab: Lab, submission: nbformat.NotebookNode) -> list[dict]:
         else:
             plan.append({"source": cell.source, "label": Message("cell {n}", n=index + 1)})
     flush()
-    for ex in sorted(set(lab.points) - checked, key=_id_key):
+    for ex in sorted(set(lab.points) - checked, key=checks.id_key):
         if ex in lab.stubs and found.get(ex) is None:
             plan.append({"source": lab.stubs[ex], "label": Message("answer {ex} (the lab's stub: none found)", ex=ex),
                          "answer": ex})
@@ -423,10 +423,6 @@ def _feedback(rows: list[dict], folder: Path, titles: dict[str, str]) -> None:
         (folder / f"{student}.md").write_text("\n".join(lines), encoding="utf-8")
 
 
-def _id_key(ex: str) -> tuple[int, ...]:
-    return checks.id_key(ex)
-
-
 def _run_all(pending: deque[_Job], timeout: float, cell_timeout: float, jobs: int, done: int,
              progress: bool) -> list[dict]:
     """Run the jobs, ``jobs`` at a time, each killed at its deadline; a progress bar on stderr."""
@@ -515,7 +511,7 @@ def grade(submissions_dir: str | Path, out_csv: str | Path, feedback_dir: str | 
 
     rows += _run_all(pending, timeout, cell_timeout, jobs, len(rows), progress)
 
-    ids = sorted({ex for lab in labs.values() for ex in lab.points}, key=_id_key)
+    ids = sorted({ex for lab in labs.values() for ex in lab.points}, key=checks.id_key)
     rows.sort(key=lambda r: (r["student"], r["lab"]))
     df = pd.DataFrame([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows],
                       columns=["student", "lab", *ids, "total", "max", "status", "review", "isolation"])

@@ -88,6 +88,15 @@ def _compute(compute_signature):
     return "your HMAC matches the Standard Webhooks test vector and the dispatcher's signatures"
 
 
+def _judge_authentic(is_authentic, secret: str, cases: list, hint: str) -> None:
+    """``is_authentic(secret, headers, body)`` gives ``want`` for each (what, headers, body, want) of ``cases``."""
+    for what, headers, text, want in cases:
+        got = is_authentic(secret, dict(headers), text)
+        expect(isinstance(got, bool), expected=f"True or False for {what}", got=show(got),
+               hint="return the result of a comparison (a bool)")
+        expect(got == want, expected=f"{want} for {what}", got=show(got), hint=hint)
+
+
 @exercise("02.3", points=2, title="Is it authentic?")
 def _authentic(is_authentic):
     secret, other = _secret(4), _secret(5)
@@ -102,13 +111,9 @@ def _authentic(is_authentic):
         ("a webhook-timestamp changed after signing", {**good, "webhook-timestamp": "1767607200"}, body, False),
         ("two signatures (a sender mid-rotation), the second one ours", rotated, body, True),
     ]
-    for what, headers, text, want in cases:
-        got = is_authentic(secret, dict(headers), text)
-        expect(isinstance(got, bool), expected=f"True or False for {what}", got=show(got),
-               hint="return the result of a comparison (a bool)")
-        expect(got == want, expected=f"{want} for {what}", got=show(got),
-               hint="recompute the signature with compute_signature(secret, id, timestamp, body) and compare it "
-                    "with hmac.compare_digest to each space-separated entry of webhook-signature")
+    _judge_authentic(is_authentic, secret, cases,
+                     "recompute the signature with compute_signature(secret, id, timestamp, body) and compare it "
+                     "with hmac.compare_digest to each space-separated entry of webhook-signature")
     return "you recompute, then compare in constant time: that is all a receiver's signature check is"
 
 
