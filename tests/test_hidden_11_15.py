@@ -23,6 +23,7 @@ from hooklab.course import checks
 from hooklab.course.answers import answer_lines, find_answers
 from hooklab.services.handlers import default_handlers, event_time
 from hooklab.testing import sample, signed
+from test_warning_signs import alert_transitions, delays, error_shares  # lab 13's right answers
 
 ROOT = Path(__file__).resolve().parents[1]
 NOT_HIDDEN = "passed the visible check, but not the grader's own cases"
@@ -226,31 +227,6 @@ def test_12_4_rounds_up_only_a_fraction():
 
 
 # -- lab 13 ------------------------------------------------------------------------------------
-
-def delays(events):
-    lag = (events["processed_at"] - events["created_at"]).dt.total_seconds().dropna()
-    return {"p95_lag_s": float(lag.quantile(0.95)) if len(lag) else 0.0,
-            "unprocessed": int(events["processed_at"].isna().sum())}
-
-
-def error_shares(attempts):
-    failed = attempts[attempts["outcome"] != "delivered"]
-    result = failed["status_code"].astype("string").fillna(failed["error"])
-    return (result.value_counts() / len(attempts)).to_dict()
-
-
-def alert_transitions(windows, thresholds):
-    firing, out = set(), []
-    for row in windows.to_dict("records"):
-        for metric, limit in thresholds.items():
-            if row[metric] > limit and metric not in firing:
-                firing.add(metric)
-                out.append((row["window"], metric, "firing"))
-            elif row[metric] <= limit and metric in firing:
-                firing.discard(metric)
-                out.append((row["window"], metric, "resolved"))
-    return out
-
 
 def test_13_1_to_13_3_right_answers_pass_the_grader():
     for id, answer in (("13.1", delays), ("13.2", error_shares), ("13.3", alert_transitions)):
