@@ -1,0 +1,1 @@
+"""Brazilian Portuguese: the modules beside this one hold its message table."""
