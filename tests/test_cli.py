@@ -17,9 +17,13 @@ from hooklab import cli
 HOOKLAB = [sys.executable, "-m", "hooklab.cli"]
 
 
+#: An English terminal, whatever the machine's locale (the command speaks LANG's language).
+ENGLISH = {"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+
+
 @pytest.fixture
 def served(tmp_path):
-    env = {**os.environ, "TMPDIR": str(tmp_path)}  # a private serve.json for this test
+    env = {**os.environ, **ENGLISH, "TMPDIR": str(tmp_path)}  # a private serve.json for this test
     proc = subprocess.Popen([*HOOKLAB, "serve", "--seed", "3"], stdout=subprocess.PIPE, text=True, env=env)
     lines = []
     try:
@@ -82,7 +86,7 @@ def test_fire_count_imports_that_many_and_a_bad_count_says_why(served, tmp_path)
 
 
 def test_fire_without_a_running_serve_explains(tmp_path):
-    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    env = {**os.environ, **ENGLISH, "TMPDIR": str(tmp_path)}
     out = subprocess.run([*HOOKLAB, "fire", "newsletter.subscribed"], capture_output=True, text=True, env=env,
                          timeout=30)
     assert out.returncode == 2 and "hooklab serve" in out.stderr
@@ -99,3 +103,26 @@ def test_doctor_passes_on_this_install(capsys):
     assert cli.main(["doctor"]) == 0
     out = capsys.readouterr().out
     assert "FAIL" not in out and "signed webhook reached the CRM" in out
+
+
+def test_the_command_speaks_the_terminals_language(tmp_path):
+    def run(*args, **lang):
+        env = {**os.environ, **ENGLISH, **lang, "TMPDIR": str(tmp_path)}
+        return subprocess.run([*HOOKLAB, *args], capture_output=True, text=True, env=env, timeout=30)
+
+    out = run("fire", "newsletter.subscribed", LANG="pt_BR.UTF-8")
+    assert out.returncode == 2
+    assert out.stderr.strip() == ("hooklab fire: nenhuma stack rodando; inicie uma com `hooklab serve` em outro "
+                                  "terminal")
+    assert "dispara um evento num `hooklab serve` rodando" in run("--help", LANG="pt_BR.UTF-8").stdout
+    english = run("--help", LANG="en_US.UTF-8").stdout
+    assert "fire an event into a running `hooklab serve`" in english and "dispara" not in english
+
+
+def test_the_terminals_language_is_read_as_gettext_reads_it():
+    assert cli.locale_language({"LANG": "pt_BR.UTF-8"}) == "pt-BR"
+    assert cli.locale_language({"LC_ALL": "pt_BR.utf8", "LANG": "en_US.UTF-8"}) == "pt-BR"  # LC_ALL first
+    assert cli.locale_language({"LC_ALL": "C.UTF-8", "LANG": "pt_BR.UTF-8"}) == "en"
+    assert cli.locale_language({"LC_MESSAGES": "pt_BR", "LANG": "C"}) == "pt-BR"
+    assert cli.locale_language({"LANG": "pt_PT.UTF-8"}) == "en"  # a language with no table
+    assert cli.locale_language({}) == "en"

@@ -67,3 +67,17 @@ def test_a_file_that_is_not_a_lab_says_what_to_do(tmp_path):
 def test_the_command_exits_1_when_a_lab_is_not_ready(tmp_path, capsys):
     assert cli.main(["validate", str(tmp_path / "missing.ipynb")]) == 1
     assert "missing file" in capsys.readouterr().out
+
+
+@pytest.mark.notebooks
+def test_a_pt_br_lab_is_compared_with_its_own_track_and_told_in_portuguese(tmp_path):
+    nb = nbformat.read(ROOT / "labs" / "pt-BR" / LAB, as_version=4)
+    nbformat.write(nb, tmp_path / LAB)
+    untouched = validate(tmp_path / LAB)
+    assert untouched.language == "pt-BR" and untouched.lab == LAB and not untouched.ok
+    assert "00.1: ainda sem resposta (a célula ainda tem o esqueleto)" in untouched.problems
+    assert all(line.startswith("❌") and "ainda sem resposta" in line for line in untouched.checks.values())
+    assert str(untouched).endswith("ainda não está pronto: veja as linhas acima")
+    solved = validate(ROOT / "solutions" / "pt-BR" / LAB)
+    assert solved.ok and solved.checks == {ex: f"✅ {ex} passou" for ex in ("00.1", "00.2", "00.3")}, solved.checks
+    assert str(solved).endswith("pronto para entregar")

@@ -8,15 +8,18 @@ Code writes English and asks for it by its English text, with ``{placeholders}``
 output is exactly what the code says. A word that reads differently in two places takes a
 ``context`` (gettext's msgctxt): its entry is ``"context|english"``.
 
+The ``hooklab`` command speaks the terminal's language (:func:`locale_language`) from the same table.
 The course's own messages (checks, hints, the grader) are in ``hooklab.course.messages``; this
 table is the core's, so ``import hooklab`` never loads the course.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["TEXTS", "text"]
+__all__ = ["TEXTS", "text", "locale_language"]
 
 _PT: dict[str, str] = {
     # -- the control panel: text summary ---------------------------------------------------------------
@@ -77,6 +80,64 @@ _PT: dict[str, str] = {
     "Request headers": "Headers da requisição",
     "Request body": "Corpo da requisição",
     "Response: {status} · {outcome}": "Resposta: {status} · {outcome}",
+    # -- the hooklab command (cli.py), by the terminal's LANG -------------------------------------------
+    "the stack from a terminal, grading and the student release for instructors, and a check before hand-in for "
+    "students.": "a stack num terminal, a correção e a versão dos alunos para quem ensina, e uma conferência antes "
+                 "da entrega para quem estuda.",
+    "hooklab stack running (Ctrl-C stops it)": "stack do hooklab rodando (Ctrl-C para)",
+    "webhook endpoint": "endpoint do webhook",
+    "signing secret": "segredo de assinatura",
+    "{name} key": "chave {name}",
+    "try: {command}": "experimente: {command}",
+    "stopped": "parada",
+    "--field takes key=value, not {text!r}": "--field recebe chave=valor, não {text!r}",
+    "no running stack found; start one with `hooklab serve` in another terminal":
+        "nenhuma stack rodando; inicie uma com `hooklab serve` em outro terminal",
+    "the stack in serve.json is not answering; is `hooklab serve` still running?":
+        "a stack de serve.json não responde; o `hooklab serve` ainda está rodando?",
+    "Python 3.11 or newer": "Python 3.11 ou mais novo",
+    "expected 1 CRM contact, found {n}": "esperado 1 contato no CRM, encontrados {n}",
+    "signed webhook reached the CRM ({ms} ms)": "webhook assinado chegou ao CRM ({ms} ms)",
+    "stack round trip": "ida e volta pela stack",
+    "all good": "tudo certo",
+    "something is wrong: see FAIL lines above": "algo está errado: veja as linhas FAIL acima",
+    "{path} is not a folder of <student>/<lab>.ipynb": "{path} não é uma pasta de <aluno>/<lab>.ipynb",
+    "a solution notebook is malformed: {error}": "um notebook de solução está malformado: {error}",
+    "graded {n} notebooks of {m} students → {out}": "{n} notebooks de {m} alunos corrigidos → {out}",
+    "; feedback in {folder}/": "; feedback em {folder}/",
+    "intake: {n} file noted (not graded as handed in) → {csv}":
+        "recebimento: {n} arquivo anotado (não corrigido como entregue) → {csv}",
+    "intake: {n} files noted (not graded as handed in) → {csv}":
+        "recebimento: {n} arquivos anotados (não corrigidos como entregues) → {csv}",
+    # the command's help
+    "run the stack in the foreground, print its URLs and secret":
+        "roda a stack em primeiro plano e mostra as URLs e o segredo",
+    "keep the SQLite files here": "guarda os arquivos SQLite aqui",
+    "fire an event into a running `hooklab serve`": "dispara um evento num `hooklab serve` rodando",
+    "event type, e.g. newsletter.subscribed": "tipo do evento, por exemplo newsletter.subscribed",
+    "an import: N events at once (stack.fire_many); prints their ids":
+        "uma importação: N eventos de uma vez (stack.fire_many); mostra os ids",
+    "grade a folder of <student>/<lab>.ipynb submissions (or an LMS .zip)":
+        "corrige uma pasta de entregas <aluno>/<lab>.ipynb (ou um .zip do AVA)",
+    "the CSV to write (default grades.csv)": "o CSV a escrever (padrão grades.csv)",
+    "write <student>.md feedback files here": "escreve aqui os arquivos de feedback <aluno>.md",
+    "wall-clock seconds per submission (default 120)": "segundos de relógio por entrega (padrão 120)",
+    "interrupt one cell after S seconds and grade the rest (default: half of --timeout)":
+        "interrompe uma célula depois de S segundos e corrige o resto (padrão: metade de --timeout)",
+    "submissions graded in parallel (default: one per core)": "entregas corrigidas em paralelo (padrão: uma por núcleo)",
+    "the solution notebooks (default: solutions/)": "os notebooks de solução (padrão: solutions/)",
+    "write the student repository: no solutions/, no hidden checks":
+        "escreve o repositório dos alunos: sem solutions/, sem verificações ocultas",
+    "a new folder outside this repository, e.g. ../hooklab-class":
+        "uma pasta nova fora deste repositório, por exemplo ../hooklab-turma",
+    "the full repository (default: this one)": "o repositório completo (padrão: este)",
+    "do not make OUT a git repository with one commit": "não transforma OUT num repositório git com um commit",
+    "the repository you will push the release to: the README's Binder badge opens it":
+        "o repositório para onde você vai enviar a versão: o selo do Binder no README abre ele",
+    "check a lab before you hand it in (runs its checks, finds lost answers)":
+        "confere um lab antes da entrega (roda as verificações, acha respostas perdidas)",
+    "seconds a cell may run (default 120)": "segundos que uma célula pode rodar (padrão 120)",
+    "check that this install works": "confere se esta instalação funciona",
 }
 
 #: ``TEXTS[language][english]``: the translation of ``english``; English has no table.
@@ -88,3 +149,13 @@ def text(english: str, language: str | None, /, context: str | None = None, **va
     table = TEXTS.get(language or "en", {})
     template = table.get(f"{context}|{english}" if context else english, english)
     return template.format(**values) if values else template
+
+
+def locale_language(environ: Mapping[str, str] = os.environ) -> str:
+    """The language of a terminal, as gettext reads it: the first of ``LC_ALL``, ``LC_MESSAGES`` and ``LANG``
+    that is set (``pt_BR.UTF-8`` → ``"pt-BR"``); English when it names a language with no table."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if value := environ.get(name):
+            code = value.split(".")[0].split("@")[0].replace("_", "-")
+            return code if code in TEXTS else "en"
+    return "en"

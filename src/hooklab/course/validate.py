@@ -11,10 +11,13 @@ Two passes over the student's own file, which is never changed:
    outcome is reported with its message.
 
 The grade itself is decided by the instructor's grader, with checks this one may not show.
+A lab of a translated track (``"language": "pt-BR"`` in its metadata) is compared with its own
+track's lab (``labs/pt-BR/``), and everything the report says is in that language.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -25,8 +28,9 @@ from pathlib import Path
 
 import nbformat
 
-from .grading import read_submission
+from .grading import language_of, read_submission
 from .labs import ROOT, meta
+from .messages import _, current_language, say, speaking
 
 __all__ = ["validate", "Report"]
 
@@ -40,16 +44,18 @@ class Report:
     lab: str | None
     problems: list[str] = field(default_factory=list)
     checks: dict[str, str] = field(default_factory=dict)
+    language: str = "en"
 
     @property
     def ok(self) -> bool:
         return not self.problems and all(line.startswith("✅") for line in self.checks.values())
 
     def __str__(self) -> str:
-        lines = [f"lab: {self.lab or 'not recognised'}"]
-        lines += [f"⚠ {p}" for p in self.problems]
-        lines += list(self.checks.values())
-        lines.append("ready to hand in" if self.ok else "not ready: see the lines above")
+        with speaking(self.language):
+            lines = [_("lab: {lab}", lab=self.lab or _("not recognised"))]
+            lines += [f"⚠ {p}" for p in self.problems]
+            lines += list(self.checks.values())
+            lines.append(_("ready to hand in") if self.ok else _("not ready: see the lines above"))
         return "\n".join(lines)
 
 
@@ -71,36 +77,42 @@ def _structure(nb: nbformat.NotebookNode, original: nbformat.NotebookNode) -> li
     checks = {str(meta(c, "check")): c for c in nb.cells if meta(c, "check") is not None}
     expected = [(str(meta(c, "answer")), c) for c in original.cells if meta(c, "answer") is not None]
     if expected and not answers:
-        problems.append("answers not found: was this notebook recreated? Its cells lost the metadata the "
-                        "grader finds answers by; paste your answers into a fresh copy of the lab")
+        problems.append(_("answers not found: was this notebook recreated? Its cells lost the metadata the "
+                          "grader finds answers by; paste your answers into a fresh copy of the lab"))
         return problems
     for ex, stub in expected:
         mine = answers.get(ex)
         if mine is None:
-            problems.append(f"{ex}: the answer cell is missing, so the grader will use the empty stub")
+            problems.append(_("{ex}: the answer cell is missing, so the grader will use the empty stub", ex=ex))
         elif mine.source.strip() == stub.source.strip():
-            problems.append(f"{ex}: not answered yet (the cell still holds the stub)")
+            problems.append(_("{ex}: not answered yet (the cell still holds the stub)", ex=ex))
     for c in original.cells:
         ex = meta(c, "check")
         if ex is not None and (mine := checks.get(str(ex))) is not None and mine.source.strip() != c.source.strip():
-            problems.append(f"{ex}: the check cell was edited; the grader runs the original one")
+            problems.append(_("{ex}: the check cell was edited; the grader runs the original one", ex=ex))
     return problems
 
 
-def _run_checks(nb: nbformat.NotebookNode, timeout: float) -> dict[str, str]:
-    """Run the notebook under nbval; each check cell's outcome as a ✅/❌ line."""
+def _run_checks(nb: nbformat.NotebookNode, timeout: float, language: str = "en") -> dict[str, str]:
+    """Run the notebook under nbval; each check cell's outcome as a ✅/❌ line.
+
+    The copy sits in a folder named after its track (``pt-BR/lab.ipynb``), and the kernel is told its
+    path as Jupyter tells it, so the checks speak the lab's language.
+    """
     code = [c for c in nb.cells if c.cell_type == "code"]
     with tempfile.TemporaryDirectory(prefix="hooklab-validate-") as tmp:
-        work = Path(tmp)
+        work = Path(tmp) / language if language != "en" else Path(tmp)
+        work.mkdir(exist_ok=True)
         nbformat.write(nb, work / "lab.ipynb")
         (work / "pytest.ini").write_text("[pytest]\n")  # not the repository's settings
         try:
             subprocess.run([sys.executable, "-m", "pytest", "-c", "pytest.ini", "--rootdir", ".",
                             "-p", "no:cacheprovider", "--nbval-lax", "--nbval-current-env",
                             "--nbval-cell-timeout", str(timeout), "-q", "--junitxml=result.xml", "lab.ipynb"],
-                           cwd=work, capture_output=True, timeout=timeout * len(code) + 60)
+                           cwd=work, capture_output=True, timeout=timeout * len(code) + 60,
+                           env={**os.environ, "JPY_SESSION_NAME": str(work / "lab.ipynb")})
         except subprocess.TimeoutExpired:
-            return {"run": "❌ the notebook did not finish in time: look for a loop that never ends"}
+            return {"run": "❌ " + _("the notebook did not finish in time: look for a loop that never ends")}
         result = work / "result.xml"
         cases = list(ET.parse(result).iter("testcase")) if result.exists() else []
     lines = {}
@@ -111,26 +123,30 @@ def _run_checks(nb: nbformat.NotebookNode, timeout: float) -> dict[str, str]:
         ex = str(meta(code[number], "check"))
         failure = case.find("failure")
         if failure is None:
-            lines[ex] = f"✅ {ex} passed"
+            lines[ex] = "✅ " + _("{ex} passed", ex=ex)
             continue
         text = _ANSI.sub("", failure.text or "")
         said = re.search(r"(❌ .*)", text) or re.search(r"(\w+(?:Error|Exception): .*)", text)
-        lines[ex] = said.group(1).strip() if said else f"❌ {ex} failed: run the lab to see why"
+        lines[ex] = said.group(1).strip() if said else "❌ " + _("{ex} failed: run the lab to see why", ex=ex)
     return lines
 
 
 def validate(path: str | Path, timeout: float = 120, labs_dir: str | Path | None = None) -> Report:
-    """Check ``path`` as the grader will read it, then run its visible checks."""
+    """Check ``path`` as the grader will read it, then run its visible checks, in the lab's language."""
     path = Path(path)
     nb = read_submission(path)
-    if isinstance(nb, str):
-        return Report(None, [f"{path.name}: {nb}"])
-    lab = _original(nb, path, Path(labs_dir) if labs_dir else ROOT / "labs")
-    if lab is None:
-        lost = all(c.metadata.get("hooklab") is None for c in nb.cells)
-        return Report(None, [f"{path.name} matches no lab: keep the lab's file name (e.g. 03_lab_leads.ipynb)"
-                             + ("; its cells carry no lab metadata either: was this notebook recreated?"
-                                if lost else "")])
-    report = Report(lab.name, _structure(nb, nbformat.read(lab, as_version=4)))
-    report.checks = _run_checks(nb, timeout)
+    if isinstance(nb, str):  # unreadable: its language is unknown, so the one chosen now
+        return Report(None, [f"{path.name}: {say(nb, current_language())}"], language=current_language())
+    language = language_of(nb)
+    with speaking(language):
+        track = ROOT / "labs" / language if language != "en" else ROOT / "labs"
+        lab = _original(nb, path, Path(labs_dir) if labs_dir else track)
+        if lab is None:
+            lost = all(c.metadata.get("hooklab") is None for c in nb.cells)
+            return Report(None, [_("{name} matches no lab: keep the lab's file name (e.g. 03_lab_leads.ipynb)",
+                                   name=path.name)
+                                 + (_("; its cells carry no lab metadata either: was this notebook recreated?")
+                                    if lost else "")], language=language)
+        report = Report(lab.name, _structure(nb, nbformat.read(lab, as_version=4)), language=language)
+        report.checks = _run_checks(nb, timeout, language)
     return report

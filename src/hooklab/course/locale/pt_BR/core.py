@@ -86,6 +86,28 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
         "a célula da sua resposta rodou mais de {seconds:g} s e foi interrompida (um laço sem fim?)",
     "your answer cell raised {ename}: {evalue}": "a célula da sua resposta levantou {ename}: {evalue}",
     "the check could not use your answer ({what})": "a verificação não conseguiu usar sua resposta ({what})",
+    # -- hooklab validate (validate.py) --------------------------------------------------------------------
+    "lab: {lab}": "lab: {lab}",
+    "not recognised": "não reconhecido",
+    "ready to hand in": "pronto para entregar",
+    "not ready: see the lines above": "ainda não está pronto: veja as linhas acima",
+    "answers not found: was this notebook recreated? Its cells lost the metadata the grader finds answers by; "
+    "paste your answers into a fresh copy of the lab":
+        "respostas não encontradas: este notebook foi recriado? As células perderam os metadados pelos quais o "
+        "corretor acha as respostas; cole suas respostas numa cópia nova do lab",
+    "{ex}: the answer cell is missing, so the grader will use the empty stub":
+        "{ex}: a célula da resposta sumiu, então o corretor vai usar o esqueleto vazio",
+    "{ex}: not answered yet (the cell still holds the stub)": "{ex}: ainda sem resposta (a célula ainda tem o esqueleto)",
+    "{ex}: the check cell was edited; the grader runs the original one":
+        "{ex}: a célula de verificação foi editada; o corretor roda a original",
+    "the notebook did not finish in time: look for a loop that never ends":
+        "o notebook não terminou a tempo: procure um laço que nunca acaba",
+    "{ex} passed": "{ex} passou",
+    "{ex} failed: run the lab to see why": "{ex} falhou: rode o lab para ver por quê",
+    "{name} matches no lab: keep the lab's file name (e.g. 03_lab_leads.ipynb)":
+        "{name} não corresponde a nenhum lab: mantenha o nome de arquivo do lab (por exemplo 03_lab_leads.ipynb)",
+    "; its cells carry no lab metadata either: was this notebook recreated?":
+        "; as células também não têm metadados de lab: este notebook foi recriado?",
     # -- exercise titles ---------------------------------------------------------------------------------------
     "Start a seeded virtual stack": "Inicie uma stack com seed e relógio virtual",
     "A signup reaches the CRM": "Um cadastro chega ao CRM",
