@@ -86,6 +86,27 @@ def test_the_inspector_lists_filters_opens_and_replays(browser, shots):
         page.close()
 
 
+def test_a_replay_on_the_virtual_clock_shows_its_answer_on_the_page(browser, shots):
+    # Nothing moves a virtual clock but the notebook: the page's replay runs what is due at once.
+    with hooklab.start(seed=3, clock="virtual") as stack:
+        stack.faults.set("receiver", error_rate=1.0, error_status=503)
+        stack.fire("order.completed")
+        stack.advance(0)
+        stack.faults.clear()
+        page = browser.new_page()
+        page.goto(stack.inspector_link())
+        rows = page.locator("#rows tr")
+        expect(rows).to_have_count(1)
+        rows.first.click()
+        expect(page.locator("#detail")).to_contain_text("Response: 503")
+        page.click("#replay")
+        expect(page.locator("#replay-result")).to_contain_text("sent again: 202 · delivered")
+        expect(rows).to_have_count(2, timeout=10_000)
+        assert stack.dispatcher.status_counts()["delivered"] == 1 and len(stack.crm.orders()) == 1
+        page.screenshot(path=str(shots / "inspector-replayed-virtual.png"), full_page=True)
+        page.close()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

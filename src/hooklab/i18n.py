@@ -38,6 +38,8 @@ _PT: dict[str, str] = {
     "counter|failed": "falharam",
     "counter|retrying": "em nova tentativa",
     "counter|dead": "mortas",
+    "this stack is stopped — run the first cell again": "esta stack está parada — rode a primeira célula de novo",
+    "inspector": "inspetor",
     # -- the control panel: the widget -----------------------------------------------------------------
     "Fire an event": "Disparar um evento",
     "fire a sample {name} event": "dispara um evento {name} de exemplo",
@@ -74,6 +76,7 @@ _PT: dict[str, str] = {
     "{shown} of {total} requests": "{shown} de {total} requisições",
     "{type} · attempt {attempt}": "{type} · tentativa {attempt}",
     "Replay this event": "Reenviar este evento",
+    " sent again: {status} · {outcome}": " reenviado: {status} · {outcome}",
     " queued to {queued} subscription(s); it appears above once sent":
         " na fila para {queued} assinatura(s); aparece acima assim que for enviado",
     "Timing": "Tempos",

@@ -13,7 +13,9 @@ its own SQLite file, in a private folder. Faults sit in front of each service.
 
 from __future__ import annotations
 
+import atexit
 import functools
+import html
 import itertools
 import logging
 import os
@@ -34,6 +36,7 @@ from .delivery import dispatcher as dispatcher_mod
 from .delivery.retry import DEFAULT_SCHEDULE
 from .errors import ConfigError, StackError
 from .faults import Faults
+from .i18n import text
 from .services import crm, email, inspector, notifier, receiver as receiver_mod
 from .services.handlers import default_batch_handlers, default_handlers
 from .services.serving import ServiceServer
@@ -50,6 +53,33 @@ log.addHandler(logging.NullHandler())
 
 _current: "Stack | None" = None
 _current_lock = threading.RLock()
+
+
+@atexit.register
+def _stop_at_exit() -> None:
+    """A kernel that shuts down (or a script that ends) stops its stack: threads, servers, temporary files.
+
+    So a lesson never needs a ``stack.stop()`` cell that Run All would reach.
+    """
+    with _current_lock:
+        if _current is not None:
+            _current.stop()
+
+
+class Link(str):
+    """An address that a notebook shows as a link to click (the string itself, for code)."""
+
+    def __new__(cls, url: str, label: str) -> "Link":
+        self = super().__new__(cls, url)
+        self.label = label
+        return self
+
+    def _repr_html_(self) -> str:
+        return (f'<a href="{html.escape(self, quote=True)}" target="_blank" rel="noopener">'
+                f'{html.escape(self.label)}: {html.escape(self)}</a>')
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(f"{self.label}: {self}")
 
 
 def start(seed: int | None = None, clock: str | Clock = "real", data_dir: str | Path | None = None, *,
@@ -118,6 +148,7 @@ class Stack:
         self._servers: dict[str, ServiceServer] = {}
         self._stopped = False
         self._panels: list = []
+        self._virtual_lock = threading.RLock()  # one thread at a time runs the virtual clock's queues
         try:
             self._build(seed, timeout, tuple(schedule), workers)
         except BaseException:
@@ -187,7 +218,8 @@ class Stack:
         if existing:
             self._send_unsent()
         urls["inspector"] = self._serve("inspector", inspector.create_app(
-            self.dispatcher, self.sources, self.keys["inspector"], language=self.language))
+            self.dispatcher, self.sources, self.keys["inspector"], language=self.language,
+            settle=self._settle if self.clock.virtual else None))
         self.urls = {name: urls[name] for name in self.SERVICES}
 
     def _send_unsent(self) -> None:
@@ -255,7 +287,12 @@ class Stack:
                 raise StackError(f"still busy after {timeout:g} s: {self._backlog()}; "
                                  "retries may be hours away: use clock='virtual' to jump ahead")
             if self.clock.virtual:
-                self._run_next()
+                with self._virtual_lock:
+                    ran = any(q.peek() is not None for q in self._queues)
+                    if ran:
+                        self._run_next()
+                if not ran:  # another thread (the inspector's replay) is running the last of it
+                    time.sleep(0.002)
             else:
                 time.sleep(0.002)
 
@@ -266,14 +303,23 @@ class Stack:
             raise StackError("advance() moves a virtual clock; start with clock='virtual'")
         if seconds < 0:
             raise ConfigError(f"a clock cannot go backwards (advance by {seconds} s): pass 0 or more seconds")
-        until = self.clock.now() + seconds
-        while True:
-            due = [d for d in (q.next_due() for q in self._queues) if d is not None and d <= until]
-            if not due:
-                break
-            self._run_next()
-        self.clock.advance_to(until)
+        with self._virtual_lock:
+            until = self.clock.now() + seconds
+            while True:
+                due = [d for d in (q.next_due() for q in self._queues) if d is not None and d <= until]
+                if not due:
+                    break
+                self._run_next()
+            self.clock.advance_to(until)
         return self
+
+    def _settle(self) -> None:
+        """Virtual clock: run what is due now (a replay from the inspector page), without jumping ahead.
+
+        Its attempt goes out and its handlers run; a retry it schedules waits for the notebook.
+        """
+        if self.running:
+            self.advance(0)
 
     def _run_next(self) -> None:
         heads = [(q.peek(), q) for q in self._queues if q.peek() is not None]
@@ -372,17 +418,22 @@ class Stack:
         return self._servers[key].url
 
     @_running
-    def inspector_link(self) -> str:
+    def inspector_link(self) -> Link:
         """The inspector page's address, as the browser showing this notebook can reach it.
 
         Under JupyterHub or Binder (``JUPYTERHUB_SERVICE_PREFIX`` is set) the browser is on another
-        machine, so the link goes through jupyter-server-proxy, ``/user/<name>/proxy/<port>/``;
-        otherwise it is the direct ``http://127.0.0.1:<port>/``.
+        machine, so the link goes through jupyter-server-proxy, ``/user/<name>/proxy/<port>/``
+        (after the hub's public address when the hub tells it, ``JUPYTERHUB_PUBLIC_URL``);
+        otherwise it is the direct ``http://127.0.0.1:<port>/``. A notebook shows it as a link to
+        click; code gets the address as a string.
         """
+        label = text("inspector", self.language)
         prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX")
         if prefix:
-            return f"{prefix.rstrip('/')}/proxy/{urlsplit(self.urls['inspector']).port}/"
-        return self.urls["inspector"] + "/"
+            path = f"{prefix.rstrip('/')}/proxy/{urlsplit(self.urls['inspector']).port}/"
+            public = os.environ.get("JUPYTERHUB_PUBLIC_URL", "").rstrip("/")
+            return Link(public + path if public else path, label)
+        return Link(self.urls["inspector"] + "/", label)
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -401,7 +452,7 @@ class Stack:
             return
         self._stopped = True
         for panel in self._panels:
-            panel.close()
+            panel.show_stopped()
         self.clock.stopping.set()  # cut short any injected hang or latency
         for part in ("dispatcher", "receiver"):
             if hasattr(self, part):

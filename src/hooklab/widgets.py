@@ -51,9 +51,13 @@ class Panel:
     # -- what it shows ----------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
-        """Deliveries so far: sent (all), delivered, failed (refused or disabled), retrying, dead."""
+        """What the log shows, counted: every attempt sent, how many were delivered and how many failed
+        (each refused or unanswered attempt, retries included, so sent = delivered + failed once all
+        have answered); then the deliveries waiting for a retry and those given up (dead)."""
+        attempts = self.stack.dispatcher.outcome_counts()
         c = self.stack.dispatcher.status_counts()
-        return {"sent": sum(c.values()), "delivered": c["delivered"], "failed": c["failed"] + c["disabled"],
+        return {"sent": sum(attempts.values()), "delivered": attempts.get("delivered", 0),
+                "failed": sum(n for outcome, n in attempts.items() if outcome != "delivered"),
                 "retrying": c["retrying"] + c["pending"], "dead": c["dead"]}
 
     def log_rows(self) -> list[dict]:
@@ -73,6 +77,8 @@ class Panel:
     def summary(self) -> str:
         """The panel as text: counters, faults in force, the latest deliveries."""
         _ = self._
+        if not self.stack.running:
+            return _("this stack is stopped — run the first cell again")
         counts = " · ".join(f"{_(name, context='counter')} {n}" for name, n in self.counts().items())
         # fault settings are faults.set()'s own parameters (error_rate=1.0): code, left as written
         faults = [f"{svc} " + ", ".join(f"{k}={'on' if k == 'outage' else v}" for k, v in desc.items())
@@ -180,11 +186,23 @@ class Panel:
 
     def close(self) -> None:
         """Stop refreshing and close the widget."""
+        self._stop_refreshing()
+        if self.widget is not None:
+            self.widget.close()
+
+    def show_stopped(self) -> None:
+        """The stack stopped: stop refreshing, and say so where the buttons were (instead of going blank)."""
+        self._stop_refreshing()
+        if self.widget is not None:
+            import ipywidgets as w
+
+            said = html.escape(self._("this stack is stopped — run the first cell again"))
+            self.widget.children = [w.HTML(f"<b class='hooklab-stopped'>{said}</b>")]
+
+    def _stop_refreshing(self) -> None:
         self._stop.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(2)
-        if self.widget is not None:
-            self.widget.close()
 
     def __repr__(self) -> str:
         return self.summary()

@@ -241,7 +241,7 @@ class Dispatcher:
             self.store.execute("UPDATE deliveries SET status='pending', next_attempt_at=?, trigger=?, "
                                "updated_at=? WHERE message_id=? AND subscription_id=?",
                                (now, trigger, now, msg_id, r["subscription_id"]))
-            self.queue.push(now, (msg_id, r["subscription_id"]))
+            self.queue.push(now, (msg_id, r["subscription_id"]), sooner=True)
         return len(rows)
 
     def recover(self, since: float, until: float | None = None, subscription: str | None = None) -> list[str]:
@@ -459,6 +459,11 @@ class Dispatcher:
         """The latest moment an attempt finished or a delivery changed, or None if nothing was sent."""
         return self.store.scalar("SELECT max(t) FROM (SELECT max(finished_at) AS t FROM attempts "
                                  "UNION ALL SELECT max(updated_at) FROM deliveries)")
+
+    def outcome_counts(self) -> dict[str, int]:
+        """How many attempts ended each way (delivered, retrying, failed, dead, disabled): one per row of the log."""
+        rows = self.store.all("SELECT outcome, count(*) AS n FROM attempts GROUP BY outcome")
+        return {r["outcome"]: r["n"] for r in rows}
 
     def status_counts(self) -> dict[str, int]:
         """How many deliveries stand in each state (pending, retrying, delivered, failed, dead, disabled)."""

@@ -58,10 +58,19 @@ class JobQueue:
                 t.start()
                 self._threads.append(t)
 
-    def push(self, due: float, key: Hashable, rank: int = 0) -> None:
-        """Queue ``key`` to run at ``due``; among due jobs, a lower ``rank`` runs first."""
+    def push(self, due: float, key: Hashable, rank: int = 0, sooner: bool = False) -> None:
+        """Queue ``key`` to run at ``due``; among due jobs, a lower ``rank`` runs first.
+
+        A key already queued keeps its place, unless ``sooner`` and ``due`` comes first: then it moves
+        up to ``due`` (a replay of a delivery that waits for a retry goes now, not at the retry's time).
+        """
         with self._cond:
             if key in self._queued:
+                at = next((i for i, (when, _seq, k) in enumerate(self._heap) if k == key), None)
+                if sooner and at is not None and due < self._heap[at][0]:
+                    self._heap[at] = (due, self._heap[at][1], key)
+                    heapq.heapify(self._heap)
+                    self._cond.notify()
                 return
             self._queued.add(key)
             if rank:

@@ -9,6 +9,10 @@ by scripts) with the custom ``X-Hooklab-Inspector`` header. A cross-site page ge
 neither: the browser labels its requests cross-site and preflights a custom header,
 and no CORS answer allows it. The token is never put in the page.
 
+On the virtual clock nothing is sent until the notebook moves the clock, so the stack passes a
+``settle`` callback: a replay (or a fire) from the page runs what is due now at once, and the
+answer comes back with it (``"attempts"``) for the page to show.
+
 The page speaks the language its request's ``Accept-Language`` prefers (English or Portuguese),
 or, when the header names neither, the stack's; the JSON API is English.
 """
@@ -20,6 +24,7 @@ import hmac
 import json
 import re
 from importlib import resources
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from flask import Flask, jsonify, request
@@ -65,7 +70,9 @@ def page_language(default: str) -> str:
     return "pt-BR" if best.startswith("pt") else "en"
 
 
-def create_app(dispatcher: "Dispatcher", sources: "Sources", token: str, language: str = "en") -> Flask:
+def create_app(dispatcher: "Dispatcher", sources: "Sources", token: str, language: str = "en",
+               settle: Callable[[], None] | None = None) -> Flask:
+    """The inspector; ``settle`` (the virtual clock's) runs at once what a replay or a fire queued."""
     app = make_app("inspector")
 
     def require_token() -> None:
@@ -128,19 +135,30 @@ def create_app(dispatcher: "Dispatcher", sources: "Sources", token: str, languag
                            f"types: {', '.join(catalog.EVENT_TYPES)}; add \"count\": n for an import of n events")
         try:
             if "count" not in body:
-                return jsonify(id=sources.fire(event_type, **fields), type=event_type), 201
-            ids = sources.fire_many(event_type, body["count"], **fields)
+                event_id = sources.fire(event_type, **fields)
+            else:
+                ids = sources.fire_many(event_type, body["count"], **fields)
         except HooklabError as e:
             raise ApiError(422, str(e)) from None
+        if settle is not None:
+            settle()
+        if "count" not in body:
+            return jsonify(id=event_id, type=event_type), 201
         return jsonify(ids=ids, type=event_type, count=len(ids)), 201
 
     @app.post("/api/events/<event_id>/replay")
     def replay(event_id: str):
         require_token()
+        before = dispatcher.store.scalar("SELECT coalesce(max(id), 0) FROM attempts")
         try:
             n = dispatcher.replay(event_id)
         except HooklabError as e:
             raise ApiError(404, str(e)) from None
-        return jsonify(id=event_id, queued=n), 202
+        if settle is None:  # the real clock: the dispatcher's workers send it; the page's list shows it
+            return jsonify(id=event_id, queued=n), 202
+        settle()
+        answers = [a for a in dispatcher.attempt_rows(last=n + 50) if a["attempt_id"] > before
+                   and a["event_id"] == event_id]
+        return jsonify(id=event_id, queued=n, attempts=answers), 200
 
     return app
