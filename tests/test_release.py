@@ -236,3 +236,15 @@ def test_a_release_that_gives_an_answer_away_says_where_and_gets_no_commit(tmp_p
     assert f"src/hooklab/course/lab01.py, line 2: {ANSWER!r} (answer in solutions/01_lab_polling.ipynb, cell 1)" \
         in printed
     assert "no commit" in printed and not (out / ".git").exists()
+
+
+def test_a_release_for_a_known_repository_gets_binder_badges_that_open_lesson_00_of_each_track():
+    from hooklab.course.release import release_readme, release_readme_pt
+
+    readme = release_readme((ROOT / "README.md").read_text(encoding="utf-8"), "ana/hooklab-class")
+    pt = release_readme_pt((ROOT / "README.pt-BR.md").read_text(encoding="utf-8"), "ana/hooklab-class")
+    assert readme.splitlines()[2] == ("[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/"
+                                      "ana/hooklab-class/main?labpath=notebooks%2F00_start_here.ipynb)")
+    assert pt.splitlines()[2].endswith("/v2/gh/ana/hooklab-class/main?labpath=notebooks%2Fpt-BR%2F00_start_here.ipynb)")
+    unknown = release_readme((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert "mybinder.org/v2" not in unknown  # no repository given: no badge, rather than a broken one

@@ -1,4 +1,4 @@
-"""``hooklab serve | fire | grade | release | validate | doctor``: the stack from a terminal, grading and
+"""``hooklab serve | fire | grade | release | validate | links | doctor``: the stack from a terminal, grading and
 the student release for instructors, and a check before hand-in for students.
 
 It speaks the terminal's language (``LANG=pt_BR.UTF-8``: Portuguese; see :func:`hooklab.i18n.locale_language`),
@@ -175,6 +175,21 @@ def cmd_release(args: argparse.Namespace) -> int:
     return report(args.out, args.source, git=not args.no_git, github=args.github)
 
 
+def cmd_links(args: argparse.Namespace) -> int:
+    """Print the Binder and nbgitpuller links of every lesson and lab (Markdown or CSV)."""
+    from .course import links
+
+    try:
+        found = links.links(args.repo if args.repo is not None else links.remote(), args.branch, args.hub)
+    except links.LinkError as e:
+        print(f"hooklab links: {e}", file=sys.stderr)
+        return 2
+    print(links.as_csv(found) if args.format == "csv" else links.markdown(found), end="")
+    if not args.hub:
+        print(_t("(add --hub https://your-hub for the JupyterHub links, by nbgitpuller)"), file=sys.stderr)
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check a lab before handing it in: how the grader will read it, and its visible checks."""
     from .course.messages import speaking
@@ -193,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     global _language
     _language = locale_language()
     parser = argparse.ArgumentParser(prog="hooklab", description="hooklab serve | fire | grade | release | validate | "
-                                     "doctor: " + _t("the stack from a terminal, grading and the student release for "
+                                     "links | doctor: " + _t("the stack from a terminal, grading and the student release for "
                                                      "instructors, and a check before hand-in for students."))
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("serve", help=_t("run the stack in the foreground, print its URLs and secret"))
@@ -227,6 +242,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("labs", nargs="+", metavar="LAB.ipynb")
     p.add_argument("--timeout", type=float, default=120, help=_t("seconds a cell may run (default 120)"))
     p.set_defaults(func=cmd_validate)
+    p = sub.add_parser("links", help=_t("print the Binder and JupyterHub links of every lesson and lab"))
+    p.add_argument("--repo", default=None, metavar="URL",
+                   help=_t("the repository students open (default: this one's git remote, origin)"))
+    p.add_argument("--branch", default="main", help=_t("the branch (default main)"))
+    p.add_argument("--hub", default=None, metavar="URL", help=_t("your JupyterHub's address, for nbgitpuller links"))
+    p.add_argument("--format", choices=("md", "csv"), default="md", help=_t("Markdown (default) or CSV for an LMS"))
+    p.set_defaults(func=cmd_links)
     p = sub.add_parser("doctor", help=_t("check that this install works"))
     p.set_defaults(func=cmd_doctor)
     args = parser.parse_args(argv)

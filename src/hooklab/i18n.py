@@ -141,6 +141,15 @@ _PT: dict[str, str] = {
         "confere um lab antes da entrega (roda as verificações, acha respostas perdidas)",
     "seconds a cell may run (default 120)": "segundos que uma célula pode rodar (padrão 120)",
     "check that this install works": "confere se esta instalação funciona",
+    "print the Binder and JupyterHub links of every lesson and lab":
+        "mostra os links do Binder e do JupyterHub de cada aula e lab",
+    "the repository students open (default: this one's git remote, origin)":
+        "o repositório que os alunos abrem (padrão: o remote git deste, origin)",
+    "the branch (default main)": "o branch (padrão main)",
+    "your JupyterHub's address, for nbgitpuller links": "o endereço do seu JupyterHub, para links do nbgitpuller",
+    "Markdown (default) or CSV for an LMS": "Markdown (padrão) ou CSV para um AVA",
+    "(add --hub https://your-hub for the JupyterHub links, by nbgitpuller)":
+        "(acrescente --hub https://seu-hub para os links do JupyterHub, pelo nbgitpuller)",
 }
 
 #: ``TEXTS[language][english]``: the translation of ``english``; English has no table.

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import HooklabError
-from . import labs
+from . import labs, links
 from .answers import Leak, Solved, answer_lines, find_answers, solved
 from .labs import ROOT
 
@@ -204,17 +204,22 @@ def release_readme(text: str, github: str | None = None) -> str:
             lines[start:end + 1] = _TEST_INTRO.split("\n")
         kept.append("\n".join(lines))
     text = "".join(kept).rstrip("\n") + "\n\n" + _HANDING_IN
-    if github:
-        text = re.sub(r"(https://mybinder\.org/v2/gh/)[\w.-]+/[\w.-]+/", rf"\g<1>{github}/", text)
-    return text
+    return _with_badge(text, github, "notebooks/00_start_here.ipynb")
 
 
 def release_readme_pt(text: str, github: str | None = None) -> str:
     """The Portuguese README of the release: without the instructors' section (their guide stays behind)."""
     text = re.sub(r"(?ms)^## Para professores\n.*?(?=^## |\Z)", "", text).rstrip("\n") + "\n"
-    if github:
-        text = re.sub(r"(https://mybinder\.org/v2/gh/)[\w.-]+/[\w.-]+/", rf"\g<1>{github}/", text)
-    return text
+    return _with_badge(text, github, "notebooks/pt-BR/00_start_here.ipynb")
+
+
+def _with_badge(readme: str, github: str | None, lesson: str) -> str:
+    """``readme`` with a Binder badge under its title that opens ``lesson`` of ``github`` (OWNER/NAME), if given."""
+    if not github:
+        return readme
+    link = links.binder(f"https://github.com/{github}", "main", lesson)
+    title, _, rest = readme.partition("\n")
+    return f"{title}\n\n[![Binder](https://mybinder.org/badge_logo.svg)]({link})\n{rest}"
 
 
 _KEEP_TARGETS = {"$(STAMP)", "lab", "test", "binder-check", "clean"}
@@ -237,7 +242,8 @@ def release_makefile(text: str) -> str:
             if line.startswith(".PHONY:"):
                 line = ".PHONY: " + " ".join(t for t in line.split(":", 1)[1].split() if t in _KEEP_TARGETS)
             elif m := _RULE.match(line):
-                line = f"{m.group(1)}: " + " ".join(p for p in m.group(2).split() if p != "browser")
+                # the browser and the hub's proxy serve the tests the release leaves out
+                line = f"{m.group(1)}: " + " ".join(p for p in m.group(2).split() if p not in ("browser", "$(PROXY)"))
                 if m.group(1) == "test":
                     lines.append(_TEST_COMMENT)
             lines.append(line.rstrip())
