@@ -23,19 +23,7 @@ LABS = sorted(p.stem for p in COURSE.glob("lab[0-9]*.py"))  # lab00, lab00b, lab
 CHECKS_IN_ENGLISH = {
     "lab01",
     "lab02",
-    "lab03",
-    "lab04",
-    "lab05",
     "lab06",
-    "lab07",
-    "lab08",
-    "lab09",
-    "lab10",
-    "lab11",
-    "lab12",
-    "lab13",
-    "lab14",
-    "lab15",
 }
 
 
@@ -47,7 +35,8 @@ def check_files(lab: str) -> list[Path]:
 
 #: The files whose every word a learner reads goes through the table (issue 19, item 3).
 LAB_CHECKS = [f for lab in LABS if lab not in CHECKS_IN_ENGLISH for f in check_files(lab)]
-SPEAKING = [COURSE / f for f in ("checks.py", "practice.py", "grading.py", "runner.py")] + LAB_CHECKS
+SPEAKING = [COURSE / f for f in ("checks.py", "practice.py", "grading.py", "runner.py",
+                                                   "validate.py")] + LAB_CHECKS
 
 
 @pytest.fixture(autouse=True)
@@ -72,10 +61,12 @@ def said(path: Path) -> set[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("_", "Message") and node.args:
             arg = node.args[0]
-            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                found.add(arg.value)
-            elif isinstance(arg, ast.Name) and arg.id in consts:
-                found.add(consts[arg.id])
+            context = next((k.value.value for k in node.keywords if k.arg == "context"
+                            and isinstance(k.value, ast.Constant)), None)
+            text = arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else \
+                consts.get(arg.id) if isinstance(arg, ast.Name) else None
+            if text is not None:
+                found.add(f"{context}|{text}" if context else text)
     return found
 
 
@@ -293,3 +284,13 @@ def test_the_grader_writes_portuguese_feedback_for_an_untouched_pt_br_lab(tmp_pa
     assert "⚠️ respostas não encontradas: este notebook foi recriado?" in dani
     status = df.set_index("student")["status"]
     assert status["bia"] == "ok" and status["dani"].startswith("answers not found")  # the instructor's CSV: English
+
+
+def test_a_word_that_reads_differently_in_two_places_takes_a_context(monkeypatch):
+    monkeypatch.setitem(MESSAGES["pt-BR"], "accepted", "aceito")  # a payload a schema accepted (lab 06)
+    assert MESSAGES["pt-BR"]["request|accepted"] == "a requisição aceita"  # a forged request (lab 07)
+    messages.set_language("pt-BR")
+    assert messages._("accepted") == "aceito"
+    assert messages._("accepted", context="request") == "a requisição aceita"
+    messages.set_language("en")
+    assert messages._("accepted", context="request") == "accepted"

@@ -98,9 +98,13 @@ def speaking(language: str | None = None) -> Iterator[str]:
         _speaking.reset(token)
 
 
-def translate(text: str, language: str | None = None, count: int | None = None) -> str:
-    """``text`` in ``language`` (default: the current one), or ``text`` itself where it has no translation."""
-    entry = MESSAGES.get(language or current_language(), {}).get(text, text)
+def translate(text: str, language: str | None = None, count: int | None = None, context: str | None = None) -> str:
+    """``text`` in ``language`` (default: the current one), or ``text`` itself where it has no translation.
+
+    A word that reads differently in two places takes a ``context`` (gettext's msgctxt): its entry is
+    ``"context|text"`` ("request|accepted": "a requisição aceita", where a schema's "accepted" is "aceito").
+    """
+    entry = MESSAGES.get(language or current_language(), {}).get(f"{context}|{text}" if context else text, text)
     if isinstance(entry, tuple):
         entry = entry[0 if count == 1 else 1]
     return entry
@@ -113,8 +117,11 @@ def _render(text: str, language: str | None, count: int | None, values: dict) ->
     return template.format(**{k: v.to(language) if isinstance(v, Message) else v for k, v in values.items()})
 
 
-def _(text: str, /, count: int | None = None, **values: Any) -> str:
+def _(text: str, /, count: int | None = None, context: str | None = None, **values: Any) -> str:
     """``text`` in the current language, its ``{placeholders}`` filled with ``values``."""
+    if context:
+        template = translate(text, None, count, context)
+        return template.format(**values) if values else template
     return _render(text, None, count, values)
 
 
