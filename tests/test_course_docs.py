@@ -1,10 +1,13 @@
-"""The cheat sheet and the glossary (docs/) keep up with the lessons and with the code.
+"""The cheat sheet and the glossary keep up with the lessons and with the code, in each language
+(``docs/`` in English, ``docs/pt-BR/`` in Brazilian Portuguese), by the same rules:
 
-- every ``stack.<name>`` and ``stack.<obj>.<name>`` a lesson's code uses is in the cheat sheet;
+- every ``stack.<name>`` and ``stack.<obj>.<name>`` a lesson's code uses is in the cheat sheet
+  (a twin's code is the English lesson's, so each cheat sheet answers for every lesson);
 - every call the cheat sheet shows exists on a started stack (or in the module it imports)
   and accepts the arguments shown; its pandas examples run on stack data;
 - every relative link in both docs leads to a file;
-- the glossary's terms are in alphabetical order, each with an explanation and a lesson.
+- the glossary's terms are in alphabetical order, each with an explanation and a lesson of its
+  own language.
 
 The last test feeds each check a broken document, so none of them passes vacuously.
 """
@@ -15,6 +18,8 @@ import ast
 import inspect
 import json
 import re
+import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -23,9 +28,29 @@ import hooklab
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-CHEATSHEET = DOCS / "cheatsheet.md"
-GLOSSARY = DOCS / "glossary.md"
 LESSONS = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("notebooks/pt-BR/*.ipynb")])
+
+
+@dataclass(frozen=True)
+class Track:
+    """One language's cheat sheet and glossary."""
+    language: str
+    folder: Path
+    pandas: str   # the heading of the cheat sheet's pandas section
+    lessons: str  # where the glossary's links to lessons point, from the glossary's folder
+
+    @property
+    def cheatsheet(self) -> Path:
+        return self.folder / "cheatsheet.md"
+
+    @property
+    def glossary(self) -> Path:
+        return self.folder / "glossary.md"
+
+
+ENGLISH = Track("en", DOCS, "pandas you will meet", "../notebooks/")
+TRACKS = [ENGLISH, Track("pt-BR", DOCS / "pt-BR", "pandas que você vai encontrar", "../../notebooks/pt-BR/")]
+DOCUMENTS = [doc for track in TRACKS for doc in (track.cheatsheet, track.glossary)]
 
 _CHAIN = r"\.[A-Za-z_]\w*"
 _SPAN = re.compile(r"`([^`\n]+)`")
@@ -177,8 +202,11 @@ def namespace_of(markdown: str, stack) -> dict:
 # -- the glossary's format -----------------------------------------------------------------------
 
 def sort_key(term: str) -> str:
-    """Case-insensitive, punctuation as spaces: ``Dead letter`` < ``Dead-letter queue``."""
-    return re.sub(r"[^0-9a-z]+", " ", term.casefold()).strip()
+    """Case- and accent-insensitive, punctuation as spaces: ``Dead letter`` < ``Dead-letter queue``,
+    and ``Área`` sorts as ``area``, as a Portuguese dictionary sorts it."""
+    letters = unicodedata.normalize("NFKD", term.casefold())
+    letters = "".join(c for c in letters if not unicodedata.combining(c))
+    return re.sub(r"[^0-9a-z]+", " ", letters).strip()
 
 
 def entries(markdown: str) -> list[tuple[str, str, str]]:
@@ -192,7 +220,9 @@ def entries(markdown: str) -> list[tuple[str, str, str]]:
     return found
 
 
-def glossary_problems(markdown: str) -> list[str]:
+def glossary_problems(markdown: str, lessons: str = ENGLISH.lessons) -> list[str]:
+    """What breaks the glossary's format; ``lessons`` is where its links to lessons point."""
+    lesson_link = re.compile(rf"\]\({re.escape(lessons)}\d\d\w*_[\w-]+\.ipynb\)")
     found = []
     items = entries(markdown)
     if len(items) < 60:
@@ -206,18 +236,23 @@ def glossary_problems(markdown: str) -> list[str]:
         if heading != ("0–9" if first.isdigit() else first.upper()):
             found.append(f"'{term}' is under the heading '{heading}'")
         prose = _LINK.sub("", text)
-        if len(re.findall(r"[A-Za-z]{2,}", prose)) < 8 or not re.search(r"[.!?]", prose):
+        if len(re.findall(r"[^\W\d_]{2,}", prose)) < 8 or not re.search(r"[.!?]", prose):  # words, accents too
             found.append(f"'{term}' has no explanation of a sentence or more")
-        if not re.search(r"\]\(\.\./notebooks/\d\d\w*_[\w-]+\.ipynb\)", text):
-            found.append(f"'{term}' names no lesson (a link to ../notebooks/NN_....ipynb)")
+        if not lesson_link.search(text):
+            found.append(f"'{term}' names no lesson (a link to {lessons}NN_....ipynb)")
     return found
 
 
 # -- the tests -----------------------------------------------------------------------------------
 
 @pytest.fixture
-def stack():
-    stack = hooklab.start(seed=1, clock="virtual")
+def track() -> Track:
+    return ENGLISH  # a test parametrized over TRACKS replaces it
+
+
+@pytest.fixture
+def stack(track):
+    stack = hooklab.start(seed=1, clock="virtual", language=track.language)
     yield stack
     stack.stop()
 
@@ -231,53 +266,66 @@ def exists(stack, name: str) -> bool:
     return True
 
 
-def test_every_stack_name_a_lesson_uses_is_in_the_cheat_sheet(stack):
+by_language = pytest.mark.parametrize("track", TRACKS, ids=[t.language for t in TRACKS])
+
+
+def shown(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+@by_language
+def test_every_stack_name_a_lesson_uses_is_in_the_cheat_sheet(track, stack):
     assert LESSONS, "no lessons found in notebooks/"
-    doc = CHEATSHEET.read_text(encoding="utf-8")
+    doc = track.cheatsheet.read_text(encoding="utf-8")
     # A name the stack does not have is a lesson's deliberate mistake (the primer reads the
     # AttributeError it raises); nbval would fail on any other.
     missing = {name: lesson.name for lesson in reversed(LESSONS) for name in stack_names(code_of(lesson))
                if exists(stack, name) and not mentions(doc, name)}
-    assert not missing, f"used in a lesson, missing from docs/cheatsheet.md (name: a lesson using it): {missing}"
+    assert not missing, \
+        f"used in a lesson, missing from {shown(track.cheatsheet)} (name: a lesson using it): {missing}"
 
 
-def test_every_call_in_the_cheat_sheet_exists_with_the_arguments_shown(stack):
-    doc = CHEATSHEET.read_text(encoding="utf-8")
+@by_language
+def test_every_call_in_the_cheat_sheet_exists_with_the_arguments_shown(track, stack):
+    doc = track.cheatsheet.read_text(encoding="utf-8")
     namespace = namespace_of(doc, stack)
-    shown = [code for code in spans(doc) if "stack." in code]
-    assert len(shown) > 100, "the cheat sheet shows fewer than 100 stack calls: is it complete?"
+    calls = [code for code in spans(doc) if "stack." in code]
+    assert len(calls) > 100, f"{shown(track.cheatsheet)} shows fewer than 100 stack calls: is it complete?"
     found = [p for code in spans(doc) for p in problems_in(code, namespace)]
-    assert not found, "docs/cheatsheet.md shows what the code does not have:\n" + "\n".join(found)
+    assert not found, f"{shown(track.cheatsheet)} shows what the code does not have:\n" + "\n".join(found)
 
 
-def test_the_pandas_examples_run_on_stack_data(stack):
+@by_language
+def test_the_pandas_examples_run_on_stack_data(track, stack):
     stack.faults.set("receiver", error_rate=0.5)
     stack.fire("newsletter.subscribed", email="ana@example.com", name="Ana Souza")
     for _ in range(3):
         stack.fire("order.completed")
     stack.wait()
     namespace = {"stack": stack, "pd": __import__("pandas")}
-    examples = spans(section(CHEATSHEET.read_text(encoding="utf-8"), "pandas you will meet"))
+    examples = spans(section(track.cheatsheet.read_text(encoding="utf-8"), track.pandas))
     run = [code for code in examples if "stack." in code or "=" in code or code.startswith("for ")]
     assert len(run) >= 12, f"only {len(run)} pandas examples"
     for code in run:
         try:
             exec(compile(code, "<cheatsheet>", "exec"), namespace)
         except Exception as e:  # noqa: BLE001 - any error means the example is wrong
-            pytest.fail(f"the cheat sheet's pandas example `{code}` fails: {type(e).__name__}: {e}")
+            pytest.fail(f"{shown(track.cheatsheet)}'s pandas example `{code}` fails: {type(e).__name__}: {e}")
 
 
-@pytest.mark.parametrize("doc", [CHEATSHEET, GLOSSARY], ids=["cheatsheet", "glossary"])
+@pytest.mark.parametrize("doc", DOCUMENTS, ids=[str(d.relative_to(DOCS).with_suffix("")) for d in DOCUMENTS])
 def test_every_relative_link_leads_to_a_file(doc):
-    assert relative_links(doc.read_text(encoding="utf-8")), f"{doc.name} links to no lesson at all"
-    assert not missing_targets(doc), f"{doc.name} links to files that do not exist: {missing_targets(doc)}"
-    assert not missing_anchors(doc.read_text(encoding="utf-8")), \
-        f"{doc.name} links to headings it does not have: {missing_anchors(doc.read_text(encoding='utf-8'))}"
+    text = doc.read_text(encoding="utf-8")
+    assert relative_links(text), f"{shown(doc)} links to no lesson at all"
+    broken = [f"a file that does not exist: {t}" for t in missing_targets(doc)] + \
+             [f"a heading it does not have: {a}" for a in missing_anchors(text)]
+    assert not broken, f"{shown(doc)} links to\n" + "\n".join(broken)
 
 
-def test_the_glossary_is_alphabetical_and_explains_every_term():
-    found = glossary_problems(GLOSSARY.read_text(encoding="utf-8"))
-    assert not found, "docs/glossary.md:\n" + "\n".join(found)
+@by_language
+def test_the_glossary_is_alphabetical_and_explains_every_term(track):
+    found = glossary_problems(track.glossary.read_text(encoding="utf-8"), track.lessons)
+    assert not found, f"{shown(track.glossary)}:\n" + "\n".join(found)
 
 
 def test_each_check_catches_a_broken_document(stack, tmp_path):
@@ -297,6 +345,8 @@ def test_each_check_catches_a_broken_document(stack, tmp_path):
     doc.write_text("See [lesson 99](../notebooks/99_nowhere.ipynb) and [web](https://example.com).")
     assert missing_targets(doc) == ["../notebooks/99_nowhere.ipynb"]
     assert missing_anchors("## Fire events\n[ok](#fire-events) [gone](#fire)") == ["#fire"]
+    assert missing_anchors("## Replay e recuperação\n[ok](#replay-e-recuperação) [gone](#replay-e-recuperacao)") \
+        == ["#replay-e-recuperacao"]
     # (d) terms out of order, under the wrong letter, without an explanation
     lesson = "Lesson [01](../notebooks/01_what_webhooks_are.ipynb)."
     good = f"the way one system tells another, at once, that something happened to a contact. {lesson}"
@@ -304,3 +354,12 @@ def test_each_check_catches_a_broken_document(stack, tmp_path):
     problems = "\n".join(glossary_problems(bad))
     assert "not in alphabetical order" in problems and "under the heading" in problems
     assert "'Worker' has no explanation" in problems and "only 3 entries" in problems
+    # (e) in Portuguese: accents sort as their letter, and a lesson is the pt-BR twin
+    assert sort_key("Área de espera") == "area de espera" and sort_key("Idempotência") == "idempotencia"
+    twin = "Aula [01](../../notebooks/pt-BR/01_what_webhooks_are.ipynb)."
+    bom = f"o jeito de um sistema avisar outro, na hora, que algo aconteceu com um contato. {twin}"
+    ok = f"## A\n\n- **Área de espera** — {bom}\n- **Assinatura** — {bom}\n"
+    assert not [p for p in glossary_problems(ok, "../../notebooks/pt-BR/") if "entries" not in p]
+    problems = "\n".join(glossary_problems(f"## A\n\n- **Alerta** — {good}\n", "../../notebooks/pt-BR/"))
+    assert "'Alerta' names no lesson (a link to ../../notebooks/pt-BR/NN_....ipynb)" in problems
+    assert "names no lesson" in "\n".join(glossary_problems(f"## A\n\n- **Alerta** — {bom}\n"))

@@ -14,32 +14,8 @@ from hooklab.course.translations import english_of, problems, shape, source_hash
 #: English notebooks with no pt-BR twin yet: the list may only shrink (issue 19 is open). A new
 #: English notebook must get its twin, or be listed here for the translators.
 UNTRANSLATED = {
-    "notebooks/03_leads_to_email.ipynb",
-    "notebooks/04_purchase_to_crm.ipynb",
-    "notebooks/05_real_time_notifications.ipynb",
     "notebooks/06_documenting_events.ipynb",
-    "notebooks/07_security.ipynb",
-    "notebooks/08_error_handling.ipynb",
-    "notebooks/09_testing.ipynb",
-    "notebooks/10_connectivity.ipynb",
-    "notebooks/11_event_management.ipynb",
-    "notebooks/12_scalability.ipynb",
-    "notebooks/13_warning_signs.ipynb",
-    "notebooks/14_capstone.ipynb",
-    "notebooks/15_quiz.ipynb",
-    "solutions/03_lab_leads.ipynb",
-    "solutions/04_lab_purchases.ipynb",
-    "solutions/05_lab_routing.ipynb",
     "solutions/06_lab_documenting.ipynb",
-    "solutions/07_lab_security.ipynb",
-    "solutions/08_lab_errors.ipynb",
-    "solutions/09_lab_bug_hunt.ipynb",
-    "solutions/10_lab_outages.ipynb",
-    "solutions/11_lab_chaos.ipynb",
-    "solutions/12_lab_scaling.ipynb",
-    "solutions/13_lab_diagnosis.ipynb",
-    "solutions/14_lab_capstone.ipynb",
-    "solutions/15_lab_quiz.ipynb",
 }
 TWINS = translations.twins()
 

@@ -13,6 +13,7 @@ import requests
 from hooklab.monitor import event_id as webhook_id
 
 from .checks import exercise, expect, expect_same, lab_stack, show
+from .messages import _
 
 # The data of a form.submitted event -> the member it becomes, worked out by hand.
 _LEADS = [
@@ -52,8 +53,9 @@ _MAPPING_HINT = ("email_address lowercased and stripped; status 'subscribed' onl
 def _map(lead_to_member):
     for data, want in _LEADS:
         got = lead_to_member(dict(data))
-        expect_same(got, want, expected=f"the member for the lead {data['email']!r}", hint=_MAPPING_HINT)
-    return "names with accents, missing companies and leads without consent all map cleanly"
+        expect_same(got, want, expected=_("the member for the lead {email!r}", email=data["email"]),
+                    hint=_(_MAPPING_HINT))
+    return _("names with accents, missing companies and leads without consent all map cleanly")
 
 
 def _unused(stack, local: str) -> str:
@@ -96,22 +98,24 @@ def _handler(handle_lead, stack):
     finally:
         stack.receiver.reset_handlers()
     inbox = stack.receiver.inbox()
-    failed = inbox[inbox.id.map(webhook_id).isin([i for i, _, _ in fired]) & (inbox.status != "processed")]
-    expect(failed.empty, expected="every lead handled without an error",
-           got=f"{len(failed)} failed: {show(list(dict.fromkeys(failed.last_error)), 300)}",
-           hint="call email_platform.upsert_member(...) with the fields of lead_to_member; look at the error")
-    for _, email, want in fired:
+    # (no `_` as a throwaway name here: it is the message function)
+    failed = inbox[inbox.id.map(webhook_id).isin([i for i, *_rest in fired]) & (inbox.status != "processed")]
+    expect(failed.empty, expected=_("every lead handled without an error"),
+           got=_("{n} failed: {errors}", count=len(failed), n=len(failed),
+                 errors=show(list(dict.fromkeys(failed.last_error)), 300)),
+           hint=_("call email_platform.upsert_member(...) with the fields of lead_to_member; look at the error"))
+    for _event_id, email, want in fired:
         member = stack.email.member(email)
         if want is not None:
-            expect(member is not None, expected=f"{email} on the list", got="no such member",
-                   hint="upsert the member when the lead gave consent")
+            expect(member is not None, expected=_("{email} on the list", email=email), got=_("no such member"),
+                   hint=_("upsert the member when the lead gave consent"))
             got = {k: member[k] for k in ("status", "merge_fields", "tags")}
-            expect_same(got, want, expected=f"the member {email} with the fields of lead_to_member",
-                        hint="pass status, merge_fields and tags to upsert_member")
+            expect_same(got, want, expected=_("the member {email} with the fields of lead_to_member", email=email),
+                        hint=_("pass status, merge_fields and tags to upsert_member"))
         else:
-            expect(member is None, expected=f"no member for {email} (no consent)",
-                   got=show(member), hint="without consent, a lead must not be put on a marketing list")
-    return "consent decides who joins the list; tags and merge fields make them targetable"
+            expect(member is None, expected=_("no member for {email} (no consent)", email=email),
+                   got=show(member), hint=_("without consent, a lead must not be put on a marketing list"))
+    return _("consent decides who joins the list; tags and merge fields make them targetable")
 
 
 def _put_form(stack, email: str, pairs: list) -> requests.Response:
@@ -127,14 +131,15 @@ def _form(to_form, stack):
         pairs = to_form(want)
         # A pair may come back as a list: what crosses from a notebook is plain data.
         expect(isinstance(pairs, list) and all(isinstance(p, (tuple, list)) and len(p) == 2 for p in pairs),
-               expected="a list of (name, value) pairs", got=show(pairs),
-               hint="e.g. [('email_address', ...), ('merge_fields[FNAME]', ...), ('tags', ...)]")
+               expected=_("a list of (name, value) pairs"), got=show(pairs),
+               hint=_("e.g. [('email_address', ...), ('merge_fields[FNAME]', ...), ('tags', ...)]"))
         r = _put_form(stack, want["email_address"], pairs)
-        expect(r.status_code in (200, 201), expected="the platform to accept the form", got=f"{r.status_code} {r.text}",
-               hint="field names like merge_fields[FNAME]; one ('tags', name) pair per tag")
+        expect(r.status_code in (200, 201), expected=_("the platform to accept the form"),
+               got=f"{r.status_code} {r.text}",
+               hint=_("field names like merge_fields[FNAME]; one ('tags', name) pair per tag"))
         member = stack.email.member(want["email_address"])
         got: dict[str, Any] = {k: member[k] for k in ("status", "merge_fields", "tags")}
         expect_same(got, {k: want[k] for k in ("status", "merge_fields", "tags")},
-                    expected=f"the member {want['email_address']} stored from your form as from JSON",
-                    hint="every merge field as merge_fields[NAME]; tags as repeated ('tags', value) pairs")
-    return "the platform stored the same member from a form-encoded body as from JSON"
+                    expected=_("the member {email} stored from your form as from JSON", email=want["email_address"]),
+                    hint=_("every merge field as merge_fields[NAME]; tags as repeated ('tags', value) pairs"))
+    return _("the platform stored the same member from a form-encoded body as from JSON")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from hooklab.monitor import event_id as webhook_id
 
 from .checks import exercise, expect, lab_stack, show
+from .messages import _
 
 
 def _order_list(*rows: tuple[float, str]) -> list[dict]:
@@ -33,9 +34,10 @@ _LTV = [
 def _ltv(lifetime_value):
     for orders, want in _LTV:
         got = lifetime_value([dict(o) for o in orders])
-        expect(isinstance(got, (int, float)) and round(float(got), 2) == want, expected=f"{want} for {show(orders)}",
-               got=show(got), hint="add the totals of completed orders only (a refund takes its order out); round to 2")
-    return "refunds leave the lifetime value, as they leave the bank account"
+        expect(isinstance(got, (int, float)) and round(float(got), 2) == want,
+               expected=_("{want} for {orders}", want=want, orders=show(orders)), got=show(got),
+               hint=_("add the totals of completed orders only (a refund takes its order out); round to 2"))
+    return _("refunds leave the lifetime value, as they leave the bank account")
 
 
 def _bought(order: dict) -> list[str]:
@@ -46,17 +48,20 @@ def _bought(order: dict) -> list[str]:
 
 def _refunded(refund: dict, total: float) -> list[str]:
     """What the timeline entry of ``refund`` (an order.refunded's data) must say, for an order of ``total``."""
-    return [f"{refund['amount']:.2f} of {total:.2f} {refund['currency']}"]
+    # The words between the amounts are the track's: a pt-BR learner's entry says "20.00 de 79.90 BRL".
+    return [_("{amount:.2f} of {total:.2f} {currency}", amount=refund["amount"], total=total,
+              currency=refund["currency"])]
 
 
 def _entry_says(stack, event_id: str, email: str, parts: list[str], hint: str) -> None:
     """``email``'s timeline has one entry for ``event_id``, and its text holds every one of ``parts``."""
     timeline = stack.crm.timeline(email)
     texts = timeline.loc[timeline.event_id == event_id, "text"].tolist()
-    expect(len(texts) == 1, expected=f"one timeline entry for {event_id}", got=f"{len(texts)}",
-           hint="add_timeline(..., event_id=event['id']): the CRM keeps one entry per event id")
-    expect(all(part in texts[0] for part in parts), expected=f"a timeline entry for {event_id} that says "
-           + ", ".join(repr(part) for part in parts), got=show(texts[0], 200), hint=hint)
+    expect(len(texts) == 1, expected=_("one timeline entry for {id}", id=event_id), got=f"{len(texts)}",
+           hint=_("add_timeline(..., event_id=event['id']): the CRM keeps one entry per event id"))
+    expect(all(part in texts[0] for part in parts),
+           expected=_("a timeline entry for {id} that says {parts}", id=event_id,
+                      parts=", ".join(repr(part) for part in parts)), got=show(texts[0], 200), hint=hint)
 
 
 def _with_duplicates(stack, handlers: dict, fire) -> None:
@@ -78,12 +83,14 @@ def _consistent(stack, event_ids: list[str], hint: str) -> None:
     """The events ``event_ids`` were handled without an error, and the CRM agrees with the shop on their orders."""
     inbox = stack.receiver.inbox()
     failed = inbox[inbox.id.map(webhook_id).isin(event_ids) & (inbox.status != "processed")]  # copies too
-    expect(failed.empty, expected="every delivery handled without an error",
-           got=f"{len(failed)} failed: {show(list(dict.fromkeys(failed.last_error)), 300)}", hint=hint)
+    expect(failed.empty, expected=_("every delivery handled without an error"),
+           got=_("{n} failed: {errors}", count=len(failed), n=len(failed),
+                 errors=show(list(dict.fromkeys(failed.last_error)), 300)),
+           hint=hint)
     orders = {stack.sources.event(i)["data"]["order_id"] for i in event_ids}
     problems = stack.reconcile()
     problems = problems[(problems.entity == "order") & problems.key.isin(orders)]
-    expect(problems.empty, expected="the CRM's orders to match the shop's, with no duplicates",
+    expect(problems.empty, expected=_("the CRM's orders to match the shop's, with no duplicates"),
            got=show(problems[["key", "problem", "field", "expected", "actual"]].to_dict("records")), hint=hint)
 
 
@@ -93,30 +100,30 @@ def _orders(handle_order, stack):
     fired = []
 
     def fire():
-        for _ in range(5):
+        for _order in range(5):
             fired.append(stack.fire("order.completed"))
 
     _with_duplicates(stack, {"order.completed": lambda e: handle_order(e, stack.crm)}, fire)
-    hint = ("use crm.put_order(order_id, ...) (an upsert by the shop's id), not create_order, and pass the event id "
-            "to add_timeline")
+    hint = _("use crm.put_order(order_id, ...) (an upsert by the shop's id), not create_order, and pass the event id "
+             "to add_timeline")
     _consistent(stack, fired, hint)
     contacts = stack.crm.contacts().set_index("email")
     for event_id in fired:
         d = stack.sources.event(event_id)["data"]
         expect(d["email"] in contacts.index and contacts.loc[d["email"], "lifecycle_stage"] == "customer",
-               expected=f"{d['email']} in the CRM as a customer",
+               expected=_("{email} in the CRM as a customer", email=d["email"]),
                got=show(contacts.get("lifecycle_stage", {}).get(d["email"])),
-               hint="crm.upsert_contact(email, name=..., lifecycle_stage='customer')")
+               hint=_("crm.upsert_contact(email, name=..., lifecycle_stage='customer')"))
         _entry_says(stack, event_id, d["email"], _bought(d),
-                   hint="one 'quantity x name' per item of event['data']['items'], joined with ', ', then the "
-                        "total with :.2f and the currency")
-    return "each order once, each timeline entry once and saying what was bought, however many times it arrived"
+                    hint=_("one 'quantity x name' per item of event['data']['items'], joined with ', ', then the "
+                           "total with :.2f and the currency"))
+    return _("each order once, each timeline entry once and saying what was bought, however many times it arrived")
 
 
 @exercise("04.3", points=3, title="A refund handler that survives duplicates")
 def _refunds(handle_refund, stack):
     stack = lab_stack(stack, seed=14)
-    for _ in range(3):
+    for _order in range(3):
         stack.fire("order.completed")
     stack.wait(timeout=60)
     fired = []
@@ -126,11 +133,11 @@ def _refunds(handle_refund, stack):
             fired.append(stack.fire("order.refunded"))
 
     _with_duplicates(stack, {"order.refunded": lambda e: handle_refund(e, stack.crm)}, fire)
-    _consistent(stack, fired, "crm.put_order(order_id, status='refunded'): setting a status twice is harmless")
+    _consistent(stack, fired, _("crm.put_order(order_id, status='refunded'): setting a status twice is harmless"))
     for event_id in fired:
         d = stack.sources.event(event_id)["data"]
         _entry_says(stack, event_id, d["email"], _refunded(d, stack.sources.orders().set_index("order_id")
                                                          .loc[d["order_id"], "total"]),
-                   hint="the amount from the refund, the total from the order in the CRM "
-                        "(crm.order(order_id)['total']): a refund may be partial, so they can differ")
-    return "a refund is a status change: applying it twice changes nothing more, and the timeline says how much"
+                    hint=_("the amount from the refund, the total from the order in the CRM "
+                           "(crm.order(order_id)['total']): a refund may be partial, so they can differ"))
+    return _("a refund is a status change: applying it twice changes nothing more, and the timeline says how much")

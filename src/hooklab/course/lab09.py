@@ -17,8 +17,9 @@ from .. import catalog
 from ..errors import EventValidationError, SignatureError
 from ..signing import verify
 from .checks import CheckFailed, _learner_frame, exercise, expect, fail, show
+from .messages import _
 
-#: The planted bugs, by name: what each one breaks in the spec.
+#: The planted bugs, by name: what each one breaks in the spec (said through ``_(BUGS[bug])``).
 BUGS = {
     "unsigned": "a request without a webhook-signature header is accepted",
     "stale": "the timestamp is not checked, so an old request can be replayed",
@@ -92,25 +93,27 @@ def _run(test: Callable, app: Flask) -> None:
     names = list(inspect.signature(test).parameters)
     unknown = [n for n in names if n not in FIXTURES]
     if unknown:
-        fail(expected=f"a test that takes some of the fixtures {', '.join(FIXTURES)}",
-             got=f"a test that also asks for {', '.join(unknown)}",
-             hint="use client to post, crm to look at the result, secret to sign")
+        fail(expected=_("a test that takes some of the fixtures {fixtures}", fixtures=", ".join(FIXTURES)),
+             got=_("a test that also asks for {names}", names=", ".join(unknown)),
+             hint=_("use client to post, crm to look at the result, secret to sign"))
     # crm is a live, read-only view: graded in another process, the test still sees what the app wrote
     given = {"app": app, "client": app.test_client(), "crm": MappingProxyType(app.config["CRM"]), "secret": SECRET}
     test(**{n: given[n] for n in names})
 
 
 def _passes_on_the_correct_endpoint(test: Callable) -> None:
-    expect(callable(test), expected="a test function", got=show(test), hint="define def test_...(client, ...):")
+    expect(callable(test), expected=_("a test function"), got=show(test),
+           hint=_("define def test_...(client, ...):"))
     try:
         _run(test, create_app())
     except CheckFailed:
         raise
     except AssertionError as e:
         frame = _learner_frame(e.__traceback__)
-        fail(expected="your test to pass on the correct endpoint",
-             got=f"it fails there too, at `{(frame and frame.line) or 'assert'}`" + (f": {e}" if str(e) else ""),
-             hint="a test that fails on correct code tests the wrong thing; compare with the spec")
+        fail(expected=_("your test to pass on the correct endpoint"),
+             got=_("it fails there too, at `{line}`", line=(frame and frame.line) or "assert")
+             + (f": {e}" if str(e) else ""),
+             hint=_("a test that fails on correct code tests the wrong thing; compare with the spec"))
 
 
 def _failure_on(test: Callable, app: Flask) -> Exception | None:
@@ -128,10 +131,11 @@ def _hunt(test: Callable, bug: str) -> str:
     _passes_on_the_correct_endpoint(test)
     caught = _failure_on(test, create_app(bugs={bug}))
     if caught is not None:
-        return f"it fails on the buggy endpoint ({BUGS[bug]}): {type(caught).__name__}, bug caught"
-    fail(expected=f"your test to fail on the endpoint where {BUGS[bug]}",
-         got="it passes there too: the bug would reach production",
-         hint="post the request the bug mishandles, then assert what the spec says must happen")
+        return _("it fails on the buggy endpoint ({bug}): {error}, bug caught", bug=_(BUGS[bug]),
+                 error=type(caught).__name__)
+    fail(expected=_("your test to fail on the endpoint where {bug}", bug=_(BUGS[bug])),
+         got=_("it passes there too: the bug would reach production"),
+         hint=_("post the request the bug mishandles, then assert what the spec says must happen"))
 
 
 @exercise("09.1", points=2, title="Catch an unsigned request")

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from .checks import exercise, expect, fail, lab_stack, show
+from .messages import _
 
 SCHEDULE = (0.0, 5.0, 60.0, 300.0)  # the lab's sender: gives up after about 7 minutes
 TYPES = ("newsletter.subscribed", "order.completed")
@@ -23,10 +24,11 @@ IDLE_S = 60.0  # real seconds a check waits for the stack to be idle
 
 def _ready(stack: Any) -> Any:
     stack = lab_stack(stack, seed=10)
-    expect(tuple(stack.dispatcher.schedule) == SCHEDULE, expected=f"the lab's retry schedule {SCHEDULE}",
-           got=show(tuple(stack.dispatcher.schedule)), hint="run the first code cell of the lab again")
-    expect(stack.receiver.dedup, expected="a receiver that deduplicates", got="stack.receiver.dedup = False",
-           hint="set stack.receiver.dedup = True (or run the first code cell of the lab again)")
+    expect(tuple(stack.dispatcher.schedule) == SCHEDULE,
+           expected=_("the lab's retry schedule {schedule}", schedule=SCHEDULE),
+           got=show(tuple(stack.dispatcher.schedule)), hint=_("run the first code cell of the lab again"))
+    expect(stack.receiver.dedup, expected=_("a receiver that deduplicates"), got=_("stack.receiver.dedup = False"),
+           hint=_("set stack.receiver.dedup = True (or run the first code cell of the lab again)"))
     stack.faults.clear()
     stack.receiver.reset_handlers()
     stack.wait(IDLE_S)
@@ -91,7 +93,7 @@ def _incident(stack: Any, pattern: list[str], mid: Any = None, opening: Any = No
         faults.set("receiver", drop_rate=1.0, hang_rate=0.0, error_rate=0.0)
         stack.advance(60)
     stack.advance(480)  # every attempt of the lost and answered events has failed by now
-    for _ in range(2):
+    for _late in range(2):
         out["late"].append(fire())
         stack.advance(10)
     stack.advance(5)
@@ -139,29 +141,30 @@ def _created(stack: Any) -> dict[str, float]:
 
 def _ids(value: Any, what: str) -> list[str]:
     if isinstance(value, (str, bytes, dict)) or not isinstance(value, Iterable):
-        fail(expected=f"{what}: a list of event ids", got=value, hint="return a list, e.g. sorted(ids)")
+        fail(expected=_("{what}: a list of event ids", what=what), got=value,
+             hint=_("return a list, e.g. sorted(ids)"))
     ids = list(value)
-    expect(all(isinstance(i, str) for i in ids), expected=f"{what}: event ids (strings like 'msg_...')",
-           got=show(ids), hint="return the ids themselves, not rows or positions")
+    expect(all(isinstance(i, str) for i in ids), expected=_("{what}: event ids (strings like 'msg_...')", what=what),
+           got=show(ids), hint=_("return the ids themselves, not rows or positions"))
     return ids
 
 
 def _why(ids: set[str], incident: dict, *, extra: bool) -> str:
     """A hint naming what the wrong ids are."""
     if not extra and ids and ids <= set(incident["refused"]):
-        return ("a delivery refused with a 4xx ends `failed`, not `dead`: the sender gave up on it too, "
-                "and the integration never saw it")
+        return _("a delivery refused with a 4xx ends `failed`, not `dead`: the sender gave up on it too, "
+                 "and the integration never saw it")
     if not extra:
-        return ("a lost event is one whose last attempt ended dead (or failed) and that is not in the inbox: "
-                "every such event belongs in the list")
+        return _("a lost event is one whose last attempt ended dead (or failed) and that is not in the inbox: "
+                 "every such event belongs in the list")
     if ids & set(incident["answered"]):
-        return ("the integration received those (their answers were lost on the way back): "
-                "drop the ids that are in inbox['id']")
+        return _("the integration received those (their answers were lost on the way back): "
+                 "drop the ids that are in inbox['id']")
     if ids & set(incident["late"]):
-        return "those are still retrying, or were delivered by a retry: look at each event's last attempt only"
+        return _("those are still retrying, or were delivered by a retry: look at each event's last attempt only")
     if incident["replayed"] in ids:
-        return "that one died, but a replay delivered it: look at each event's last attempt only"
-    return "keep only the events whose last attempt ended dead or failed, and that are not in inbox['id']"
+        return _("that one died, but a replay delivered it: look at each event's last attempt only")
+    return _("keep only the events whose last attempt ended dead or failed, and that are not in inbox['id']")
 
 
 def _compare_lost(got: Any, want: list[str], moment: str, incident: dict, what: str) -> None:
@@ -170,10 +173,13 @@ def _compare_lost(got: Any, want: list[str], moment: str, incident: dict, what: 
         raise got  # raised while the incident ran: reported now that it is over and healed
     got_ids = _ids(got, f"lost_events {moment}")
     extra, missing = set(got_ids) - set(want), set(want) - set(got_ids)
-    expect(not extra and not missing, expected=f"{len(want)} lost events {moment} ({what})",
-           got=f"{len(got_ids)} ids, {len(extra)} wrongly in, {len(missing)} missing",
+    expect(not extra and not missing, expected=_("{n} lost events {moment} ({what})", count=len(want),
+                                                 n=len(want), moment=moment, what=what),
+           got=_("{n} ids, {extra} wrongly in, {missing} missing", n=len(got_ids), extra=len(extra),
+                 missing=len(missing)),
            hint=_why(extra, incident, extra=True) if extra else _why(missing, incident, extra=False))
-    expect(got_ids == sorted(got_ids), expected="the ids sorted", got=show(got_ids[:4]), hint="return sorted(ids)")
+    expect(got_ids == sorted(got_ids), expected=_("the ids sorted"), got=show(got_ids[:4]),
+           hint=_("return sorted(ids)"))
 
 
 @exercise("10.1", points=3, title="What did the outage lose?")
@@ -192,22 +198,22 @@ def _lost(lost_events, stack):
             seen[moment] = (_lost_by_design(incident), e)
 
     incident = _incident(stack, ["lost", "answered", "refused", "lost", "answered", "lost"],
-                         mid=lambda so_far: ask("while some events were still retrying", so_far))
+                         mid=lambda so_far: ask(_("while some events were still retrying"), so_far))
     try:
-        ask("after the incident", incident)
+        ask(_("after the incident"), incident)
         for moment, (want, got) in seen.items():
-            _compare_lost(got, want, moment, incident, "the check's incident: another outage")
+            _compare_lost(got, want, moment, incident, _("the check's incident: another outage"))
     finally:
         _heal(stack, incident)
-    return "only what the sender gave up on and the integration never saw"
+    return _("only what the sender gave up on and the integration never saw")
 
 
 def _in(seconds: Any, what: str) -> float:
     try:
         return pd.Timestamp(seconds).timestamp() if not isinstance(seconds, (int, float)) else float(seconds)
     except (TypeError, ValueError):
-        fail(expected=f"{what}: a pandas Timestamp (or a datetime, or Unix seconds)", got=seconds,
-             hint="take it from events['created_at'], e.g. times.min() - pd.Timedelta(seconds=1)")
+        fail(expected=_("{what}: a pandas Timestamp (or a datetime, or Unix seconds)", what=what), got=seconds,
+             hint=_("take it from events['created_at'], e.g. times.min() - pd.Timedelta(seconds=1)"))
 
 
 def _judge_window(recover_window: Any, table: pd.DataFrame, lost: list[str], created: dict[str, float],
@@ -218,27 +224,28 @@ def _judge_window(recover_window: Any, table: pd.DataFrame, lost: list[str], cre
     """
     order = sorted(created, key=lambda i: (created[i], i))
     answer = recover_window(table.copy(), list(lost))
-    expect(isinstance(answer, (tuple, list)) and len(answer) == 2, expected="a pair (since, until)",
-           got=answer, hint="return since, until")
+    expect(isinstance(answer, (tuple, list)) and len(answer) == 2, expected=_("a pair (since, until)"),
+           got=answer, hint=_("return since, until"))
     since, until = _in(answer[0], "since"), _in(answer[1], "until")
     earliest, latest = min(lost, key=created.get), max(lost, key=created.get)
     first, last = created[earliest], created[latest]
     i, j = order.index(earliest), order.index(latest)
     prev = created[order[i - 1]] if i > 0 else float("-inf")
     after = created[order[j + 1]] if j + 1 < len(order) else float("inf")
-    shown = f"for {len(lost)} lost event(s) created {_at(first)} to {_at(last)}{given}"
-    expect(since <= first, expected=f"since at or before the first lost event {shown}",
-           got=f"since = {_at(since)}",
-           hint="the first lost event must be inside: since = its created_at minus a second of margin")
-    expect(until > last, expected=f"until after the last lost event {shown} (until is excluded)",
-           got=f"until = {_at(until)}",
-           hint="until is excluded, and times are rounded: until = the last created_at plus a second")
-    expect(since > prev, expected=f"no event before the first lost one in the window {shown}",
-           got="the window starts before the event just before it",
-           hint="start from the earliest lost event, not from the first event or the first failure")
-    expect(until <= after, expected=f"no event after the last lost one in the window {shown}",
-           got="the window ends after the event just after it",
-           hint="end just after the latest lost event (its created_at, not a later attempt's time, not now)")
+    shown = _("for {n} lost event(s) created {first} to {last}{given}", count=len(lost), n=len(lost),
+              first=_at(first), last=_at(last), given=given)
+    expect(since <= first, expected=_("since at or before the first lost event {shown}", shown=shown),
+           got=_("since = {time}", time=_at(since)),
+           hint=_("the first lost event must be inside: since = its created_at minus a second of margin"))
+    expect(until > last, expected=_("until after the last lost event {shown} (until is excluded)", shown=shown),
+           got=_("until = {time}", time=_at(until)),
+           hint=_("until is excluded, and times are rounded: until = the last created_at plus a second"))
+    expect(since > prev, expected=_("no event before the first lost one in the window {shown}", shown=shown),
+           got=_("the window starts before the event just before it"),
+           hint=_("start from the earliest lost event, not from the first event or the first failure"))
+    expect(until <= after, expected=_("no event after the last lost one in the window {shown}", shown=shown),
+           got=_("the window ends after the event just after it"),
+           hint=_("end just after the latest lost event (its created_at, not a later attempt's time, not now)"))
 
 
 @exercise("10.2", points=2, title="A recovery window")
@@ -252,21 +259,21 @@ def _window(recover_window, stack):
         rng = random.Random(10)
         cases = [incident["lost"] + incident["refused"], [incident["before"]], [*incident["lost"], incident["after"]],
                  [incident["after"]], incident["late"]]
-        cases += [rng.sample(mine, rng.randint(1, 4)) for _ in range(4)]
+        cases += [rng.sample(mine, rng.randint(1, 4)) for _case in range(4)]
         table = stack.events()
         for lost in cases:
             _judge_window(recover_window, table, sorted(lost, key=created.get), created)
     finally:
         _heal(stack, incident)
-    return "every lost event inside, nothing fired before or after them"
+    return _("every lost event inside, nothing fired before or after them")
 
 
 def _judge_recovery(recover_exactly: Any, stack: Any, incident: dict, since: pd.Timestamp, until: pd.Timestamp,
-                    want: set[str], inside: set[str], missing_hint: str = "replay each of them with stack.replay"
-                    ) -> None:
+                    want: set[str], inside: set[str], missing_hint: str | None = None) -> None:
     """Fail unless recover_exactly(stack, since, until) replays exactly ``want``, once, and waits for them.
 
-    ``inside`` holds the events created in [since, until), for the message about the others.
+    ``inside`` holds the events created in [since, until), for the message about the others; ``missing_hint``
+    is the hint when some of ``want`` were not replayed (by default: replay each of them).
     """
     marks = len(stack.deliveries()), len(stack.receiver.rejections())
     got = recover_exactly(stack, since, until)
@@ -276,29 +283,33 @@ def _judge_recovery(recover_exactly: Any, stack: Any, incident: dict, since: pd.
     sent = set(stack.deliveries().iloc[marks[0]:]["event_id"])
     extra, missing = sent - want, want - sent
     outside = extra - inside
-    expect(not (extra & set(incident["answered"])),
-           expected="no event the integration had received sent again",
-           got=f"{len(extra & set(incident['answered']))} sent twice",
-           hint="their answers were lost, but they arrived: leave out the ids in stack.receiver.inbox()['id']")
-    expect(not outside, expected=f"nothing outside [{since:%H:%M:%S}, {until:%H:%M:%S}) replayed",
-           got=f"{len(outside)} event(s) from outside the window replayed",
-           hint="keep only the lost events with since <= created_at < until (see stack.events())")
-    expect(not extra, expected="only lost events replayed", got=f"{len(extra)} other event(s) sent again",
-           hint="replay only the events that lost_events(...) returns")
-    expect(not missing, expected=f"all {len(want)} lost events of the window replayed",
-           got=f"{len(missing)} not sent again", hint=missing_hint)
-    expect(not pending, expected="the replays delivered when recover_exactly returns",
-           got=f"{len(pending)} still pending", hint="after the replays, wait until the stack is idle (stack.wait)")
-    ids = _ids(got, "the return value")
-    expect(ids == sorted(want), expected="the sorted list of the ids you replayed", got=show(ids),
-           hint="return sorted(ids)")
+    resent = len(extra & set(incident["answered"]))
+    expect(not resent, expected=_("no event the integration had received sent again"),
+           got=_("{n} sent twice", count=resent, n=resent),
+           hint=_("their answers were lost, but they arrived: leave out the ids in stack.receiver.inbox()['id']"))
+    expect(not outside, expected=_("nothing outside [{since:%H:%M:%S}, {until:%H:%M:%S}) replayed", since=since,
+                                   until=until),
+           got=_("{n} event(s) from outside the window replayed", count=len(outside), n=len(outside)),
+           hint=_("keep only the lost events with since <= created_at < until (see stack.events())"))
+    expect(not extra, expected=_("only lost events replayed"),
+           got=_("{n} other event(s) sent again", count=len(extra), n=len(extra)),
+           hint=_("replay only the events that lost_events(...) returns"))
+    expect(not missing, expected=_("all {n} lost events of the window replayed", n=len(want)),
+           got=_("{n} not sent again", count=len(missing), n=len(missing)),
+           hint=missing_hint or _("replay each of them with stack.replay"))
+    expect(not pending, expected=_("the replays delivered when recover_exactly returns"),
+           got=_("{n} still pending", count=len(pending), n=len(pending)),
+           hint=_("after the replays, wait until the stack is idle (stack.wait)"))
+    ids = _ids(got, _("the return value"))
+    expect(ids == sorted(want), expected=_("the sorted list of the ids you replayed"), got=show(ids),
+           hint=_("return sorted(ids)"))
     inbox = stack.receiver.inbox().set_index("id")["status"]
-    expect(all(inbox.get(i) == "processed" for i in want), expected="every replayed event processed",
+    expect(all(inbox.get(i) == "processed" for i in want), expected=_("every replayed event processed"),
            got=show({i: inbox.get(i) for i in want}),
-           hint="after the replays, wait until the stack is idle (stack.wait)")
+           hint=_("after the replays, wait until the stack is idle (stack.wait)"))
     twice = stack.receiver.rejections().iloc[marks[1]:].query("outcome == 'duplicate'")
-    expect(twice.empty, expected="nothing arriving twice at the integration",
-           got=f"{len(twice)} duplicate(s)", hint="replay each lost event once")
+    expect(twice.empty, expected=_("nothing arriving twice at the integration"),
+           got=_("{n} duplicate(s)", count=len(twice), n=len(twice)), hint=_("replay each lost event once"))
 
 
 @exercise("10.3", points=3, title="Recover exactly what was lost")
@@ -312,4 +323,4 @@ def _recover(recover_exactly, stack):
                         set(incident["lost"]) | set(incident["refused"]), inside)
     finally:
         _heal(stack, incident)
-    return "the CRM has every lost event, and nothing was sent twice"
+    return _("the CRM has every lost event, and nothing was sent twice")

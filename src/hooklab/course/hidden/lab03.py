@@ -8,6 +8,7 @@ from hooklab import catalog
 
 from ..checks import expect, hidden, lab_stack, show
 from ..lab03 import _MAPPING_HINT, _put_form, _unused
+from ..messages import _
 
 
 def _member(data: dict) -> dict:
@@ -32,12 +33,12 @@ def _leads() -> list[dict]:
 
 
 @hidden("03.1")
-def _(lead_to_member):
+def _map(lead_to_member):
     for data in _leads():
         want = _member(data)
         got = lead_to_member(dict(data))
-        expect(got == want, expected=f"{show(want, 300)} for the lead {show(data, 300)}", got=show(got, 300),
-               hint=_MAPPING_HINT + " (a one-word name has LNAME '')")
+        expect(got == want, expected=_("{member} for the lead {lead}", member=show(want, 300), lead=show(data, 300)),
+               got=show(got, 300), hint=_("{hint} (a one-word name has LNAME '')", hint=_(_MAPPING_HINT)))
 
 
 # Leads the grader fires: (email's local part, fields): a one-word name, an empty company...
@@ -51,7 +52,7 @@ _FIRED = [
 
 
 @hidden("03.2")
-def _(handle_lead, stack):
+def _handler(handle_lead, stack):
     stack = lab_stack(stack, seed=13)
     stack.receiver.on("form.submitted")(lambda event: handle_lead(event, stack.email))
     fired = []
@@ -74,10 +75,11 @@ def _(handle_lead, stack):
     for event_id in fired:
         data = stack.sources.event(event_id)["data"]
         row = inbox.loc[event_id]
-        who = f"{data['name']!r} (company {show(data['company']) if 'company' in data else 'absent'})"
-        expect(row.status == "processed", expected=f"the lead of {who} handled without an error",
+        who = _("{name!r} (company {company})", name=data["name"],
+                company=show(data["company"]) if "company" in data else _("absent"))
+        expect(row.status == "processed", expected=_("the lead of {who} handled without an error", who=who),
                got=f"{row.status}: {show(row.last_error, 300)}",
-               hint="a lead may have a one-word name or no company: lead_to_member must cope with both")
+               hint=_("a lead may have a one-word name or no company: lead_to_member must cope with both"))
     for event_id in fired[:len(_FIRED)]:
         data = stack.sources.event(event_id)["data"]
         want = _member(data)
@@ -85,17 +87,17 @@ def _(handle_lead, stack):
         if data["consent"]:
             got: Any = None if member is None else {k: member[k] for k in ("status", "merge_fields", "tags")}
             expect(got == {k: want[k] for k in ("status", "merge_fields", "tags")}, expected=show(want, 300),
-                   got=show(got, 300), hint="upsert what lead_to_member returns for the lead, with its status, "
-                                            "merge_fields and tags")
+                   got=show(got, 300), hint=_("upsert what lead_to_member returns for the lead, with its status, "
+                                              "merge_fields and tags"))
         else:
-            expect(member is None, expected=f"no member for {want['email_address']} (no consent)", got=show(member),
-                   hint="without consent, a lead must not be put on a marketing list")
+            expect(member is None, expected=_("no member for {email} (no consent)", email=want["email_address"]),
+                   got=show(member), hint=_("without consent, a lead must not be put on a marketing list"))
     if kept is not None:
         now = stack.email.member(kept["email"])
         same = {k: now[k] for k in ("status", "merge_fields", "tags")}
         expect(same == {k: kept[k] for k in ("status", "merge_fields", "tags")},
-               expected=f"{kept['email']} (already subscribed) left as it was by a lead without consent",
-               got=show(same, 300), hint="without consent, do nothing at all: return before calling upsert_member")
+               expected=_("{email} (already subscribed) left as it was by a lead without consent", email=kept["email"]),
+               got=show(same, 300), hint=_("without consent, do nothing at all: return before calling upsert_member"))
 
 
 # Members the grader sends form-encoded: several tags, more merge fields, characters a form must escape.
@@ -112,21 +114,22 @@ _MEMBERS = [
 
 
 @hidden("03.3")
-def _(to_form, stack):
+def _form(to_form, stack):
     stack = lab_stack(stack, seed=13)
     for want in _MEMBERS:
         pairs = to_form({**want, "merge_fields": dict(want["merge_fields"]), "tags": list(want["tags"])})
         expect(isinstance(pairs, list) and all(isinstance(p, (tuple, list)) and len(p) == 2 for p in pairs),
-               expected="a list of (name, value) pairs", got=show(pairs),
-               hint="e.g. [('email_address', ...), ('merge_fields[FNAME]', ...), ('tags', ...)]")
+               expected=_("a list of (name, value) pairs"), got=show(pairs),
+               hint=_("e.g. [('email_address', ...), ('merge_fields[FNAME]', ...), ('tags', ...)]"))
         r = _put_form(stack, want["email_address"], pairs)
-        expect(r.status_code in (200, 201), expected=f"the platform to accept the form for {want['email_address']}",
+        expect(r.status_code in (200, 201),
+               expected=_("the platform to accept the form for {email}", email=want["email_address"]),
                got=f"{r.status_code} {r.text}",
-               hint="field names like merge_fields[CITY]; one ('tags', name) pair per tag")
+               hint=_("field names like merge_fields[CITY]; one ('tags', name) pair per tag"))
         member = stack.email.member(want["email_address"])
         # the platform keeps tags as a set (sorted): their order is not part of the answer
         got = {"status": member["status"], "merge_fields": member["merge_fields"], "tags": sorted(member["tags"])}
         expect(got == {**{k: want[k] for k in ("status", "merge_fields")}, "tags": sorted(want["tags"])},
                expected=show(want, 300), got=show(got, 300),
-               hint="one merge_fields[NAME] pair for every merge field the member has (not only FNAME, LNAME and "
-                    "COMPANY), and one ('tags', tag) pair for every tag")
+               hint=_("one merge_fields[NAME] pair for every merge field the member has (not only FNAME, LNAME and "
+                      "COMPANY), and one ('tags', tag) pair for every tag"))

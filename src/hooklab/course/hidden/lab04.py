@@ -6,10 +6,11 @@ import random
 
 from ..checks import expect, hidden, lab_stack, show
 from ..lab04 import _bought, _consistent, _entry_says, _refunded, _with_duplicates
+from ..messages import _
 
 
 @hidden("04.1")
-def _(lifetime_value):
+def _ltv(lifetime_value):
     rng = random.Random(401)
     cases = [
         [{"total": 49.9, "status": "completed"}, {"total": 49.9, "status": "completed"}],  # the same total twice
@@ -25,9 +26,9 @@ def _(lifetime_value):
         want = round(sum(o["total"] for o in orders if o["status"] == "completed"), 2)
         got = lifetime_value([dict(o) for o in orders])
         expect(isinstance(got, (int, float)) and round(float(got), 2) == want,
-               expected=f"{want} for {len(orders)} orders {show(orders, 300)}", got=show(got),
-               hint="add every completed order's total, even when two orders cost the same (no set()), and "
-                    "nothing for refunded ones; round to 2")
+               expected=_("{want} for {n} orders {orders}", want=want, n=len(orders), orders=show(orders, 300)),
+               got=show(got), hint=_("add every completed order's total, even when two orders cost the same "
+                                     "(no set()), and nothing for refunded ones; round to 2"))
 
 
 def _retire(stack, event_ids: list[str]) -> None:
@@ -48,7 +49,7 @@ _ITEMS = ([{"sku": "KIT-SKIN", "name": "Kit skincare", "quantity": 1, "unit_pric
 
 
 @hidden("04.2")
-def _(handle_order, stack):
+def _orders(handle_order, stack):
     stack = lab_stack(stack, seed=14)
     email, fired = _unused(stack, "luiza.trajano"), []
 
@@ -58,7 +59,8 @@ def _(handle_order, stack):
 
     try:
         _with_duplicates(stack, {"order.completed": lambda e: handle_order(e, stack.crm)}, fire)
-        hint = "for every order: upsert_contact(email, name=..., lifecycle_stage='customer'), put_order by its order id"
+        hint = _("for every order: upsert_contact(email, name=..., lifecycle_stage='customer'), put_order by its "
+                 "order id")
         _consistent(stack, fired, hint)
         contact = stack.crm.contacts().set_index("email").loc[email]
         got = {"name": contact["name"], "lifecycle_stage": contact["lifecycle_stage"],
@@ -66,23 +68,24 @@ def _(handle_order, stack):
                "orders_count": int(contact["orders_count"])}
         want = {"name": "Luiza Helena Trajano", "lifecycle_stage": "customer", "lifetime_value": 199.9,
                 "orders_count": 2}
-        expect(got == want, expected=f"{want} for a new customer's two orders (120.00 and 79.90), each delivered twice",
-               got=show(got), hint="upsert the contact with the order's name (name=d['name']) as well as the "
-                                   "lifecycle stage, and record each order with its total")
+        expect(got == want, expected=_("{want} for a new customer's two orders (120.00 and 79.90), each delivered "
+                                       "twice", want=want),
+               got=show(got), hint=_("upsert the contact with the order's name (name=d['name']) as well as the "
+                                     "lifecycle stage, and record each order with its total"))
         timeline = stack.crm.timeline(email)
         counts = {i: int((timeline.event_id == i).sum()) for i in fired}
-        expect(set(counts.values()) == {1}, expected=f"one timeline entry per order event {fired}",
-               got=f"{counts}", hint="add_timeline(..., event_id=event['id']): the CRM keeps one entry per event id")
+        expect(set(counts.values()) == {1}, expected=_("one timeline entry per order event {fired}", fired=fired),
+               got=f"{counts}", hint=_("add_timeline(..., event_id=event['id']): the CRM keeps one entry per event id"))
         for event_id in fired:  # two products with accents in one order, then one product
             _entry_says(stack, event_id, email, _bought(stack.sources.event(event_id)["data"]),
-                        hint="every item of the order, each as 'quantity x name' (a quantity of 1 too), "
-                             "then the total with :.2f and the currency")
+                        hint=_("every item of the order, each as 'quantity x name' (a quantity of 1 too), "
+                               "then the total with :.2f and the currency"))
     finally:
         _retire(stack, fired)
 
 
 @hidden("04.3")
-def _(handle_refund, stack):
+def _refunds(handle_refund, stack):
     stack = lab_stack(stack, seed=14)
     email = _unused(stack, "caio.castro")
     kept, refunded = (stack.fire("order.completed", email=email, name="Caio Castro", items=items) for items in _ITEMS)
@@ -96,16 +99,16 @@ def _(handle_refund, stack):
         fired.append(stack.fire("order.refunded", order_id=order_id, amount=10.0))
 
     _with_duplicates(stack, {"order.refunded": lambda e: handle_refund(e, stack.crm)}, fire)
-    _consistent(stack, fired, "only the status changes: crm.put_order(order_id, status='refunded'); the order keeps "
-                              "its total, whatever amount was refunded")
+    _consistent(stack, fired, _("only the status changes: crm.put_order(order_id, status='refunded'); the order "
+                                "keeps its total, whatever amount was refunded"))
     crm = stack.crm.orders().set_index("order_id")
     got = {oid: (crm.loc[oid, "status"], round(float(crm.loc[oid, "total"]), 2)) if oid in crm.index else None
            for oid in (stack.sources.event(kept)["data"]["order_id"], order_id)}
     want = dict(zip(got, [("completed", 120.0), ("refunded", 79.9)]))
-    expect(got == want, expected=f"(status, total) per order {want}: the other order untouched, the refunded one "
-                                 "with its own total", got=show(got),
-           hint="change nothing but the status of the refunded order")
+    expect(got == want, expected=_("(status, total) per order {want}: the other order untouched, the refunded one "
+                                   "with its own total", want=want), got=show(got),
+           hint=_("change nothing but the status of the refunded order"))
     for event_id in fired:  # 20.00 of 79.90, then 10.00 of 79.90
         _entry_says(stack, event_id, email, _refunded(stack.sources.event(event_id)["data"], 79.9),
-                    hint="a partial refund: the amount comes from the refund, the total from the order in the CRM "
-                         "(crm.order(order_id)['total']), which the refund does not change")
+                    hint=_("a partial refund: the amount comes from the refund, the total from the order in the CRM "
+                           "(crm.order(order_id)['total']), which the refund does not change"))

@@ -19,6 +19,7 @@ from hooklab import signing
 
 from ..checks import fail, hidden
 from ..lab09 import SECRET, _failure_on, create_app
+from ..messages import _
 
 
 def _record(app: Flask, event: dict) -> None:
@@ -128,47 +129,48 @@ def _as_400(response) -> None:
 
 
 def _hunt_more(test: Callable, mutants: list[tuple[Callable[[Flask], Flask], str, str]]) -> None:
+    """``mutants``: (build, what the mutant does, hint), the last two already said through ``_``."""
     for build, what, hint in mutants:
         if _failure_on(test, build(create_app())) is None:
-            fail(expected=f"your test to fail on an endpoint that {what}",
-                 got="it passes there: that bug would reach production", hint=hint)
+            fail(expected=_("your test to fail on an endpoint that {what}", what=what),
+                 got=_("it passes there: that bug would reach production"), hint=hint)
 
 
 @hidden("09.1")
-def _(test):
+def _hunt_unsigned(test):
     _hunt_more(test, [
-        (_unsigned(_accepted), "answers 202 to an unsigned request (and records nothing)",
-         "assert the status code too: the spec says 401, and a 202 tells the sender all went well"),
-        (_unsigned(_recorded_but_401), "answers 401 to an unsigned request but records the order anyway",
-         "assert the CRM too: crm == {} after the request, not only the status code"),
+        (_unsigned(_accepted), _("answers 202 to an unsigned request (and records nothing)"),
+         _("assert the status code too: the spec says 401, and a 202 tells the sender all went well")),
+        (_unsigned(_recorded_but_401), _("answers 401 to an unsigned request but records the order anyway"),
+         _("assert the CRM too: crm == {} after the request, not only the status code")),
     ])
 
 
 @hidden("09.2")
-def _(test):
+def _hunt_stale(test):
     _hunt_more(test, [
-        (_hour_window, "accepts a request up to an hour old (the spec says 5 minutes)",
-         "sign with a timestamp just past the limit (ten minutes old), not hours or days old: a test far "
-         "from the limit misses a window that is merely too wide"),
+        (_hour_window, _("accepts a request up to an hour old (the spec says 5 minutes)"),
+         _("sign with a timestamp just past the limit (ten minutes old), not hours or days old: a test far "
+           "from the limit misses a window that is merely too wide")),
     ])
 
 
 @hidden("09.3")
-def _(test):
+def _hunt_duplicate(test):
     _hunt_more(test, [
-        (_redelivered(_recorded_again_200), "answers 200 to a redelivery but records the order again",
-         "assert the CRM too: the order listed once and lifetime_value equal to its total"),
-        (_redelivered(_total_again_200), "lists the order once but adds its total to lifetime_value again",
-         "assert lifetime_value as well as the orders list: money counted twice is the costliest bug"),
-        (_redelivered(_unchanged_202), "answers 202 to a redelivery (the spec says 200)",
-         "assert both status codes: [202, 200]"),
+        (_redelivered(_recorded_again_200), _("answers 200 to a redelivery but records the order again"),
+         _("assert the CRM too: the order listed once and lifetime_value equal to its total")),
+        (_redelivered(_total_again_200), _("lists the order once but adds its total to lifetime_value again"),
+         _("assert lifetime_value as well as the orders list: money counted twice is the costliest bug")),
+        (_redelivered(_unchanged_202), _("answers 202 to a redelivery (the spec says 200)"),
+         _("assert both status codes: [202, 200]")),
     ])
 
 
 @hidden("09.4")
-def _(test):
+def _hunt_missing(test):
     _hunt_more(test, [
-        (_on_422(_unnamed), "answers 422 with an error that does not name the missing field",
-         'assert that "email" is in response.get_json()["error"]'),
-        (_on_422(_as_400), "answers 400 instead of 422", "assert the status code is exactly 422"),
+        (_on_422(_unnamed), _("answers 422 with an error that does not name the missing field"),
+         _('assert that "email" is in response.get_json()["error"]')),
+        (_on_422(_as_400), _("answers 400 instead of 422"), _("assert the status code is exactly 422")),
     ])

@@ -11,6 +11,7 @@ import pandas as pd
 from ..checks import expect, hidden
 from ..lab10 import (_compare_lost, _created, _fired, _heal, _ids, _incident, _judge_recovery, _judge_window,
                      _ready)
+from ..messages import _
 
 
 def _reference(attempts: pd.DataFrame, inbox: pd.DataFrame) -> list[str]:
@@ -20,10 +21,10 @@ def _reference(attempts: pd.DataFrame, inbox: pd.DataFrame) -> list[str]:
 
 
 @hidden("10.1")
-def _(lost_events, stack):
+def _lost(lost_events, stack):
     stack = _ready(stack)
     seen: dict[str, tuple] = {}
-    backlog = "while the integration's handlers were paused (events received, not yet processed)"
+    backlog = _("while the integration's handlers were paused (events received, not yet processed)")
 
     def ask(moment: str) -> None:
         attempts, inbox = stack.deliveries(), stack.receiver.inbox()  # all of them: the lab's incident too
@@ -43,21 +44,22 @@ def _(lost_events, stack):
     finally:
         stack.receiver.resume()  # already, unless the incident broke off
     try:
-        ask("after another incident")
+        ask(_("after another incident"))
         for moment, (want, got) in seen.items():
             if moment == backlog and not isinstance(got, Exception):
                 waiting = set(_ids(got, f"lost_events {moment}")) & set(incident["answered"])
-                expect(not waiting, expected=f"no event the integration has received among the lost ones, {moment}",
-                       got=f"{len(waiting)} received event(s) listed as lost",
-                       hint="received is not the same as processed: an event is in the inbox (whatever its status) "
-                            "as soon as the integration has it; drop every id in inbox['id']")
-            _compare_lost(got, want, moment, incident, "every delivery of the stack, the lab's own included")
+                expect(not waiting,
+                       expected=_("no event the integration has received among the lost ones, {moment}", moment=moment),
+                       got=_("{n} received event(s) listed as lost", count=len(waiting), n=len(waiting)),
+                       hint=_("received is not the same as processed: an event is in the inbox (whatever its status) "
+                              "as soon as the integration has it; drop every id in inbox['id']"))
+            _compare_lost(got, want, moment, incident, _("every delivery of the stack, the lab's own included"))
     finally:
         _heal(stack, incident)
 
 
 @hidden("10.2")
-def _(recover_window, stack):
+def _window(recover_window, stack):
     stack = _ready(stack)
     incident = _incident(stack, ["refused", "lost", "lost", "answered", "refused"])
     try:
@@ -65,17 +67,17 @@ def _(recover_window, stack):
         table = stack.events().sample(frac=1, random_state=102)  # rows in no particular order
         window = [*incident["lost"], *incident["refused"]]
         newest_first = sorted(window, key=created.get, reverse=True)
-        cases = [(newest_first, "newest first"), (sorted(window), "sorted by id, as lost_events returns them"),
-                 ([incident["after"], incident["before"]], "the last one first")]
+        cases = [(newest_first, _("newest first")), (sorted(window), _("sorted by id, as lost_events returns them")),
+                 ([incident["after"], incident["before"]], _("the last one first"))]
         for lost, given in cases:
             _judge_window(recover_window, table, lost, created,
-                          given=f", the ids given {given} and the rows of events shuffled")
+                          given=_(", the ids given {given} and the rows of events shuffled", given=given))
     finally:
         _heal(stack, incident)
 
 
 @hidden("10.3")
-def _(recover_exactly, stack):
+def _recover(recover_exactly, stack):
     stack = _ready(stack)
     incident = _incident(stack, ["lost", "answered", "lost", "refused", "lost", "lost"])
     try:
@@ -86,7 +88,7 @@ def _(recover_exactly, stack):
         since, until = created[lost[1]], created[lost[-1]]
         inside = {i for i in _fired(incident) if since <= created[i] < until}
         _judge_recovery(recover_exactly, stack, incident, since, until, set(lost) & inside, inside,
-                        missing_hint="since is included: an event created exactly at since is in the window "
-                                     "(created_at >= since)")
+                        missing_hint=_("since is included: an event created exactly at since is in the window "
+                                       "(created_at >= since)"))
     finally:
         _heal(stack, incident)
