@@ -426,11 +426,18 @@ def _feedback(rows: list[dict], folder: Path, titles: dict[str, str]) -> None:
 def _run_all(pending: deque[_Job], timeout: float, cell_timeout: float, jobs: int, done: int,
              progress: bool) -> list[dict]:
     """Run the jobs, ``jobs`` at a time, each killed at its deadline; a progress bar on stderr."""
+    from .sandbox import reserved_slots
+
+    with reserved_slots(max(1, jobs)) as slots:  # each running job has its own sandbox user, this run's alone
+        return _run_jobs(pending, timeout, cell_timeout, done, progress, slots)
+
+
+def _run_jobs(pending: deque[_Job], timeout: float, cell_timeout: float, done: int, progress: bool,
+              slots: list[int]) -> list[dict]:
     from tqdm import tqdm
 
     rows: list[dict] = []
     running: list[_Job] = []
-    slots = list(range(max(1, jobs)))  # each running job has its own sandbox user
     snapshot = _package_snapshot()
     try:
         with tqdm(total=done + len(pending), initial=done, desc="grading", unit="notebook", file=sys.stderr,

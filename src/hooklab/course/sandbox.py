@@ -25,6 +25,8 @@ import argparse
 import ctypes
 import functools
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 import resource
 import shutil
 import sys
@@ -32,7 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["Sandbox", "Limits", "bwrap_path", "become_subreaper"]
+__all__ = ["Sandbox", "Limits", "bwrap_path", "become_subreaper", "reserved_slots"]
 
 #: First user id of the graded runs (one per run at a time: ``FIRST_UID + slot``).
 FIRST_UID = 61000
@@ -166,6 +168,39 @@ class Sandbox:
             except OSError:
                 pass
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+@contextmanager
+def reserved_slots(n: int) -> Iterator[list[int]]:
+    """``n`` sandbox slots that no other grading run on this machine holds, for as long as the block runs.
+
+    A slot is a user id (``FIRST_UID + slot``), and a run sweeps every process of its slots' users when a
+    submission ends: two runs sharing a slot would kill each other's kernels. Each slot is an exclusive
+    ``flock`` on a file that the operating system releases when the run ends, even if it is killed.
+    """
+    if os.name != "posix":
+        yield list(range(n))
+        return
+    import fcntl
+
+    folder = Path(tempfile.gettempdir()) / f"hooklab-grading-slots-{os.geteuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    held: list[tuple[int, int]] = []
+    try:
+        slot = 0
+        while len(held) < n:
+            fd = os.open(folder / f"{slot}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:  # another run grades with this slot's user now
+                os.close(fd)
+            else:
+                held.append((slot, fd))
+            slot += 1
+        yield [slot for slot, _fd in held]
+    finally:
+        for _slot, fd in held:
+            os.close(fd)
 
 
 def _python_folders() -> list[Path]:
