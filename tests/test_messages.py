@@ -20,11 +20,7 @@ COURSE = ROOT / "src" / "hooklab" / "course"
 LABS = sorted(p.stem for p in COURSE.glob("lab[0-9]*.py"))  # lab00, lab00b, lab01, ... lab15
 #: Labs whose checks still speak English to a pt-BR learner. It may only shrink: translating a lab's
 #: checks adds ``locale/pt_BR/<lab>.py`` and takes the lab off this list.
-CHECKS_IN_ENGLISH = {
-    "lab01",
-    "lab02",
-    "lab06",
-}
+CHECKS_IN_ENGLISH: set[str] = set()  # every lab's checks speak pt-BR now
 
 
 def check_files(lab: str) -> list[Path]:

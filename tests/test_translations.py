@@ -13,10 +13,7 @@ from hooklab.course.translations import english_of, problems, shape, source_hash
 
 #: English notebooks with no pt-BR twin yet: the list may only shrink (issue 19 is open). A new
 #: English notebook must get its twin, or be listed here for the translators.
-UNTRANSLATED = {
-    "notebooks/06_documenting_events.ipynb",
-    "solutions/06_lab_documenting.ipynb",
-}
+UNTRANSLATED: set[str] = set()  # every English notebook has its pt-BR twin now
 TWINS = translations.twins()
 
 

@@ -11,6 +11,7 @@ from collections import Counter
 from hooklab.monitor import event_id
 
 from .checks import exercise, expect, expect_same, fail, lab_stack, show
+from .messages import _
 
 TYPES = ("order.completed", "form.submitted", "cart.abandoned", "newsletter.subscribed")
 
@@ -50,10 +51,11 @@ _ROUTES = [
 def _route(route):
     for event, want in _ROUTES:
         got = route({**event, "data": dict(event["data"])})
-        expect(list(got or []) == want, expected=f"{want} for {event['type']} {show(event['data'])}",
-               got=show(got), hint="orders of 500 or more → sales; demo-request/contact-sales forms → sales, other "
-                                   "forms → leads; carts of 200 or more → marketing; anything else → []")
-    return "every event went to the right channel, and thresholds hold at their exact values"
+        expect(list(got or []) == want,
+               expected=_("{want} for {type} {data}", want=want, type=event["type"], data=show(event["data"])),
+               got=show(got), hint=_("orders of 500 or more → sales; demo-request/contact-sales forms → sales, other "
+                                     "forms → leads; carts of 200 or more → marketing; anything else → []"))
+    return _("every event went to the right channel, and thresholds hold at their exact values")
 
 
 def _handler_errors(stack, ids: list[str]) -> list[str]:
@@ -77,13 +79,14 @@ def _posted(stack, notify, fire) -> tuple[Counter, list[str]]:
 
 
 def _compare(stack, got: Counter, want: Counter, ids: list[str]) -> None:
-    hint = "for each channel route(event) returns, notifier.post(channel, text)"
+    hint = _("for each channel route(event) returns, notifier.post(channel, text)")
     if got != want and (errors := _handler_errors(stack, ids)):  # the receiver kept the error, not check()
-        fail(expected=f"messages per channel {dict(want)}",
-             got=f"{show(dict(got))}: your handler raised {show(errors[0], 300)} "
-                 f"({len(errors)} of the {len(ids)} events failed)",
-             hint="fix that error (the receiver only logs it in stack.receiver.inbox().last_error); " + hint)
-    expect_same(dict(got), dict(want), expected=f"messages per channel {dict(want)}", hint=hint)
+        fail(expected=_("messages per channel {want}", want=dict(want)),
+             got=_("{got}: your handler raised {error} ({n} of the {m} events failed)", count=len(errors),
+                   got=show(dict(got)), error=show(errors[0], 300), n=len(errors), m=len(ids)),
+             hint=_("fix that error (the receiver only logs it in stack.receiver.inbox().last_error); {hint}",
+                    hint=hint))
+    expect_same(dict(got), dict(want), expected=_("messages per channel {want}", want=dict(want)), hint=hint)
 
 
 # What the notify check fires (type, fields), and the messages the rules make of it.
@@ -99,7 +102,7 @@ def _notify(notify, stack):
     stack = lab_stack(stack, seed=15)
     got, ids = _posted(stack, notify, lambda: [stack.fire(kind, **fields) for kind, fields in _STREAM])
     _compare(stack, got, _STREAM_POSTS, ids)
-    return "the team hears about what matters, and nothing else"
+    return _("the team hears about what matters, and nothing else")
 
 
 @exercise("05.3", points=2, title="Subscription filters")
@@ -109,6 +112,7 @@ def _matches(matches):
              ("newsletter.*", "newsletter.unsubscribed", True), ("contact.*", "cart.abandoned", False)]
     for pattern, kind, want in cases:
         got = matches(pattern, kind)
-        expect(got is want, expected=f"{want} for filter {pattern!r} and type {kind!r}", got=show(got),
-               hint="'*' matches all; 'order.*' matches types starting with 'order.'; otherwise compare exactly")
-    return "you filter exactly as the dispatcher does"
+        expect(got is want, expected=_("{want} for filter {pattern!r} and type {kind!r}", want=want, pattern=pattern,
+                                       kind=kind), got=show(got),
+               hint=_("'*' matches all; 'order.*' matches types starting with 'order.'; otherwise compare exactly"))
+    return _("you filter exactly as the dispatcher does")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from .checks import exercise, expect, show
+from .messages import _
 
 VALID = [{"coupon_code": "SPRING25", "email": "ana@example.com", "discount": 25.0},
          {"coupon_code": "VIP2026", "email": "bo@example.org", "discount": 0.5, "order_id": "ord_12ab"}]
@@ -43,24 +44,26 @@ def _schema(coupon_schema):
     from jsonschema import Draft202012Validator, FormatChecker
     from jsonschema.exceptions import SchemaError
 
-    expect(isinstance(schema, dict), expected="a JSON Schema (a dict)", got=show(schema),
-           hint="start from {'type': 'object', 'properties': {...}, 'required': [...]}")
+    expect(isinstance(schema, dict), expected=_("a JSON Schema (a dict)"), got=show(schema),
+           hint=_("start from {schema}", schema="{'type': 'object', 'properties': {...}, 'required': [...]}"))
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as e:
-        expect(False, expected="a valid JSON Schema", got=e.message, hint="check the keywords' spelling and types")
+        expect(False, expected=_("a valid JSON Schema"), got=e.message,
+               hint=_("check the keywords' spelling and types"))
     checker = FormatChecker()
     checker.checks("email")(lambda v: not isinstance(v, str) or ("@" in v and v.count("@") == 1))
     validator = Draft202012Validator(schema, format_checker=checker)
     for data in VALID:
         errors = [e.message for e in validator.iter_errors(data)]
-        expect(not errors, expected=f"{show(data)} to be valid", got=show(errors),
-               hint="order_id is optional; discount may be any number above 0")
+        expect(not errors, expected=_("{data} to be valid", data=show(data)), got=show(errors),
+               hint=_("order_id is optional; discount may be any number above 0"))
     for name, data in INVALID.items():
-        expect(not validator.is_valid(data), expected=f"the schema to refuse: {name}", got="accepted",
-               hint="required fields, pattern ^[A-Z0-9]{4,12}$, exclusiveMinimum 0, format email, "
-                    "additionalProperties false")
-    return "your schema accepts what is right and refuses seven kinds of wrong"
+        expect(not validator.is_valid(data), expected=_("the schema to refuse: {name}", name=_(name)),
+               got=_("accepted", context="schema"),
+               hint=_("required fields, pattern {pattern}, exclusiveMinimum 0, format email, "
+                      "additionalProperties false", pattern="^[A-Z0-9]{4,12}$"))
+    return _("your schema accepts what is right and refuses seven kinds of wrong")
 
 
 @exercise("06.2", points=3, title="Breaking or not?")
@@ -68,10 +71,11 @@ def _breaking(is_breaking):
     answers = {change: is_breaking(change) for change in BREAKING}
     wrong = [change for change, digest in BREAKING.items()
              if not isinstance(answers[change], bool) or _digest(change, answers[change]) != digest]
-    expect(not wrong, expected="every change classified", got=f"{len(wrong)} wrong: {show(wrong)}",
-           hint="a change is breaking when a receiver written for the old version can fail on the new one: "
-                "something it reads disappears, moves or changes type, or something new becomes mandatory")
-    return "additive changes are safe; renames, removals, type changes and new requirements are not"
+    expect(not wrong, expected=_("every change classified"),
+           got=_("{n} wrong: {changes}", count=len(wrong), n=len(wrong), changes=show(wrong)),
+           hint=_("a change is breaking when a receiver written for the old version can fail on the new one: "
+                  "something it reads disappears, moves or changes type, or something new becomes mandatory"))
+    return _("additive changes are safe; renames, removals, type changes and new requirements are not")
 
 
 @exercise("06.3", points=2, title="A tolerant reader across v1 and v2")
@@ -81,6 +85,7 @@ def _reader(refund_amount):
              ({"order_id": "ord_1", "refunded_amount": 3.5, "note": "new field"}, 3.5)]
     for data, want in cases:
         got = refund_amount(data)
-        expect(got == want, expected=f"{want} for {show(data)}", got=show(got),
-               hint="read 'refunded_amount' (v2) when it is there, else 'amount' (v1); ignore fields you do not know")
-    return "your handler keeps working while the sender moves from v1 to v2"
+        expect(got == want, expected=_("{want} for {data}", want=want, data=show(data)), got=show(got),
+               hint=_("read 'refunded_amount' (v2) when it is there, else 'amount' (v1); ignore fields you do not "
+                      "know"))
+    return _("your handler keeps working while the sender moves from v1 to v2")

@@ -9,6 +9,7 @@ from hooklab import catalog
 
 from ..checks import expect, hidden, lab_stack, show
 from ..lab05 import TYPES, _compare, _posted
+from ..messages import _
 
 
 def _channels(event: dict) -> list[str]:
@@ -39,20 +40,21 @@ def _stream(seed: int, n: int) -> list[dict]:
 
 
 @hidden("05.1")
-def _(route):
+def _route(route):
     big_cart = catalog.envelope("cart.abandoned", {**catalog.Factory(5).data("cart.abandoned"), "total": 2400.0},
                                 1767603600)
     for event in [big_cart, *_stream(501, 42)]:
         want = _channels(event)
         got = route({**event, "data": dict(event["data"])})
         what = {k: event["data"][k] for k in ("total", "amount", "form_id") if k in event["data"]}
-        expect(list(got or []) == want, expected=f"{want} for {event['type']} with {what}",
-               got=show(got), hint="look at the event's type first: a cart of 500 or more is still a cart "
-                                   "(marketing), a refund is never a sale, and types without a rule go nowhere")
+        expect(list(got or []) == want, expected=_("{want} for {type} with {what}", want=want, type=event["type"],
+                                                   what=what),
+               got=show(got), hint=_("look at the event's type first: a cart of 500 or more is still a cart "
+                                     "(marketing), a refund is never a sale, and types without a rule go nowhere"))
 
 
 @hidden("05.2")
-def _(notify, stack):
+def _notify(notify, stack):
     stack = lab_stack(stack, seed=15)
 
     def fire() -> list[str]:
@@ -68,7 +70,7 @@ def _(notify, stack):
 
 
 @hidden("05.3")
-def _(matches):
+def _matches(matches):
     cases = [("order.completed", "order.completed.v2", False),  # an exact filter is not a prefix
              ("order.completed", "order.complete", False), ("order.*", "preorder.created", False),
              ("order.*", "order", False), ("cart.*", "cart.abandoned", True), ("*", "contact.updated", True),
@@ -76,6 +78,7 @@ def _(matches):
              ("newsletter.*", "newsletters.weekly", False), ("contact.updated", "contact.updated", True)]
     for pattern, kind, want in cases:
         got = matches(pattern, kind)
-        expect(got is want, expected=f"{want} for filter {pattern!r} and type {kind!r}", got=show(got),
-               hint="only a filter that ends in '.*' is a family (compare the start, up to and with the dot); any "
-                    "other filter but '*' must equal the type exactly, letter for letter")
+        expect(got is want, expected=_("{want} for filter {pattern!r} and type {kind!r}", want=want, pattern=pattern,
+                                       kind=kind), got=show(got),
+               hint=_("only a filter that ends in '.*' is a family (compare the start, up to and with the dot); any "
+                      "other filter but '*' must equal the type exactly, letter for letter"))

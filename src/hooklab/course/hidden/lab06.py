@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 from ..checks import expect, hidden, show
+from ..messages import _
 
 #: The answer key of 06.2 (the visible check keeps only digests of it): breaking when a receiver
 #: written for the old version can fail on the new one.
@@ -41,7 +42,7 @@ INVALID = {
 
 
 @hidden("06.1")
-def _(coupon_schema):
+def _schema(coupon_schema):
     from jsonschema import Draft202012Validator, FormatChecker
 
     schema = coupon_schema()
@@ -50,30 +51,33 @@ def _(coupon_schema):
     validator = Draft202012Validator(schema, format_checker=checker)
     for name, data in VALID.items():
         errors = [e.message for e in validator.iter_errors(data)]
-        expect(not errors, expected=f"the schema to accept {name}: {show(data)}", got=show(errors),
-               hint="4 to 12 characters is {4,12}; a discount may be any number above 0, whole or not")
+        expect(not errors, expected=_("the schema to accept {name}: {data}", name=_(name), data=show(data)),
+               got=show(errors), hint=_("4 to 12 characters is {quantifier}; a discount may be any number above 0, "
+                                        "whole or not", quantifier="{4,12}"))
     for name, data in INVALID.items():
-        expect(not validator.is_valid(data), expected=f"the schema to refuse {name}", got="accepted",
-               hint="every field needs its type ('string', 'number'), the object itself 'type': 'object', "
-                    "and all three of coupon_code, email and discount belong in 'required'")
+        expect(not validator.is_valid(data), expected=_("the schema to refuse {name}", name=_(name)),
+               got=_("accepted", context="schema"),
+               hint=_("every field needs its type ('string', 'number'), the object itself 'type': 'object', "
+                      "and all three of coupon_code, email and discount belong in 'required'"))
 
 
 @hidden("06.2")
-def _(is_breaking):
+def _breaking(is_breaking):
     # The eight changes are the whole exercise (new ones would be unfair to a lookup table, the
     # model answer), so the visible check is exhaustive on inputs. What it cannot see is an answer
     # that follows the order of the calls instead of the change: ask again, shuffled, twice.
     asked = list(BREAKING_KEY) * 2
     random.Random(62).shuffle(asked)
     wrong = sorted({change for change in asked if is_breaking(change) is not BREAKING_KEY[change]})
-    expect(not wrong, expected="the same answer for a change whatever the order it is asked in",
-           got=f"{len(wrong)} wrong when asked in another order: {show(wrong)}",
-           hint="decide from the change itself (a dict from change to True/False), not from how many times "
-                "you were called")
+    expect(not wrong, expected=_("the same answer for a change whatever the order it is asked in"),
+           got=_("{n} wrong when asked in another order: {changes}", count=len(wrong), n=len(wrong),
+                 changes=show(wrong)),
+           hint=_("decide from the change itself (a dict from change to True/False), not from how many times "
+                  "you were called"))
 
 
 @hidden("06.3")
-def _(refund_amount):
+def _reader(refund_amount):
     cases = [({"order_id": "ord_2", "refunded_amount": 0.0}, 0.0),
              ({"order_id": "ord_2", "amount": 12.0, "refunded_amount": 0.0}, 0.0),
              ({"order_id": "ord_3", "amount": 20}, 20),
@@ -81,6 +85,6 @@ def _(refund_amount):
               4.5)]
     for data, want in cases:
         got = refund_amount(data)
-        expect(got == want, expected=f"{want!r} for {show(data)}", got=show(got),
-               hint="a refund of 0.0 is still a refund: test whether 'refunded_amount' is in data "
-                    "(or use data.get with a default), not whether it is truthy")
+        expect(got == want, expected=_("{want!r} for {data}", want=want, data=show(data)), got=show(got),
+               hint=_("a refund of 0.0 is still a refund: test whether 'refunded_amount' is in data "
+                      "(or use data.get with a default), not whether it is truthy"))

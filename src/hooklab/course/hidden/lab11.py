@@ -10,6 +10,7 @@ from typing import Any
 from ..checks import fail, hidden, show
 from ..lab11 import (_completed, _judge_chaos, _play_parking, _refunded, _update, chaos, signups_and_orders, stream,
                      truth)
+from ..messages import _
 
 
 # -- 11.1 ----------------------------------------------------------------------------------------
@@ -26,27 +27,27 @@ def _newer(current: dict | None, incoming: dict) -> bool:
 def _stamps(rng: random.Random) -> list[tuple[str, str, str]]:
     """Pairs of instants written in other ways: no fraction, microseconds, +00:00, offsets across midnight."""
     fixed = [
-        ("2026-01-05T09:00:00Z", "2026-01-05T09:00:01Z", "whole seconds, no fraction"),
-        ("2026-01-05T09:00:01Z", "2026-01-05T09:00:00.999Z", "one millisecond before, written without a fraction"),
-        ("2026-01-05T09:00:00.000001Z", "2026-01-05T09:00:00.000002Z", "one microsecond later"),
-        ("2026-01-05T09:00:00.000Z", "2026-01-05T09:00:00+00:00", "the same instant, Z and +00:00"),
-        ("2026-01-05T23:30:00.000-03:00", "2026-01-06T02:00:00.000Z", "02:00 UTC the next day after 23:30-03:00"),
-        ("2026-01-06T02:45:00.000Z", "2026-01-05T23:30:00.000-03:00", "23:30-03:00 (02:30 UTC) after 02:45 UTC"),
-        ("2026-01-05T14:00:00.000+05:30", "2026-01-05T08:31:00.000Z", "08:31 UTC after 14:00+05:30 (08:30 UTC)"),
-        ("2025-12-31T23:59:59.999Z", "2026-01-01T00:00:00.000Z", "one millisecond later, across the new year"),
+        ("2026-01-05T09:00:00Z", "2026-01-05T09:00:01Z", _("whole seconds, no fraction")),
+        ("2026-01-05T09:00:01Z", "2026-01-05T09:00:00.999Z", _("one millisecond before, written without a fraction")),
+        ("2026-01-05T09:00:00.000001Z", "2026-01-05T09:00:00.000002Z", _("one microsecond later")),
+        ("2026-01-05T09:00:00.000Z", "2026-01-05T09:00:00+00:00", _("the same instant, Z and +00:00")),
+        ("2026-01-05T23:30:00.000-03:00", "2026-01-06T02:00:00.000Z", _("02:00 UTC the next day after 23:30-03:00")),
+        ("2026-01-06T02:45:00.000Z", "2026-01-05T23:30:00.000-03:00", _("23:30-03:00 (02:30 UTC) after 02:45 UTC")),
+        ("2026-01-05T14:00:00.000+05:30", "2026-01-05T08:31:00.000Z", _("08:31 UTC after 14:00+05:30 (08:30 UTC)")),
+        ("2025-12-31T23:59:59.999Z", "2026-01-01T00:00:00.000Z", _("one millisecond later, across the new year")),
     ]
-    for _ in range(12):
+    for _pair in range(12):
         base = datetime(2026, 1, 5, rng.randrange(24), rng.randrange(60), rng.randrange(60), rng.randrange(1000) * 1000)
         offsets = ("Z", "+00:00", "-03:00", "+01:00", "+09:00")
         a = base.isoformat(timespec="milliseconds") + rng.choice(offsets)
         b = base.replace(second=(base.second + rng.choice([-1, 1])) % 60).isoformat(timespec="milliseconds") \
             + rng.choice(offsets)
-        fixed.append((a, b, "random instants with offsets"))
+        fixed.append((a, b, _("random instants with offsets")))
     return fixed
 
 
 @hidden("11.1")
-def _(newer):
+def _hidden_newer(newer):
     rng = random.Random(1101)
 
     def v(n: Any) -> dict:
@@ -55,20 +56,21 @@ def _(newer):
     def t(stamp: str) -> dict:
         return {"email": "iris.chen@example.com", "updated_at": stamp, "company": "Acme"}
 
-    cases = [(v(99), v(100), "version 100 after 99"), (v(100), v(99), "version 99 arriving after 100"),
-             (v(1), v(12), "version 12 after 1"), (v(12), v(12), "version 12 twice"), (None, v(7), "nothing stored"),
-             (None, t("2026-01-05T09:00:00Z"), "nothing stored")]
+    cases = [(v(99), v(100), _("version 100 after 99")), (v(100), v(99), _("version 99 arriving after 100")),
+             (v(1), v(12), _("version 12 after 1")), (v(12), v(12), _("version 12 twice")),
+             (None, v(7), _("nothing stored")), (None, t("2026-01-05T09:00:00Z"), _("nothing stored"))]
     cases += [(t(a), t(b), why) for a, b, why in _stamps(rng)]
-    cases += [(t(b), t(a), "the same pair the other way round") for a, b, _ in _stamps(rng)[:8]]
+    cases += [(t(b), t(a), _("the same pair the other way round")) for a, b, _why in _stamps(rng)[:8]]
     for current, incoming, why in cases:
         want = _newer(current, incoming)
         got = newer(copy.deepcopy(current), copy.deepcopy(incoming))
         if got is not want:
             key = "version" if "version" in incoming else "updated_at"
-            fail(expected=f"{want} for current={show(current and current[key])}, incoming={show(incoming[key])} "
-                          f"({why})", got=show(got),
-                 hint="compare versions as numbers; parse both updated_at with datetime.fromisoformat(...), which "
-                      "reads every ISO 8601 form (with or without a fraction, Z or an offset), and compare instants")
+            fail(expected=_("{want} for current={current}, incoming={incoming} ({why})", want=want,
+                            current=show(current and current[key]), incoming=show(incoming[key]), why=why),
+                 got=show(got),
+                 hint=_("compare versions as numbers; parse both updated_at with datetime.fromisoformat(...), which "
+                        "reads every ISO 8601 form (with or without a fraction, Z or an offset), and compare instants"))
 
 
 # -- 11.2 ----------------------------------------------------------------------------------------
@@ -82,14 +84,15 @@ def _expected_parking(events: list[dict]) -> tuple[dict[str, tuple[str, float]],
 
 
 @hidden("11.2")
-def _(handle_with_parking):
+def _hidden_park(handle_with_parking):
     cases = [(seed, contacts, lost) for seed, contacts, lost in
              ((1, 3, 0), (2, 4, 1), (3, 3, 0), (4, 5, 2), (12, 6, 2), (29, 8, 3), (31, 2, 2), (47, 10, 0))]
     for seed, contacts, lost in cases:
         events = signups_and_orders(seed, contacts, lost)
         want_orders, want_parked = _expected_parking(events)
-        _play_parking(handle_with_parking, f"arrivals {seed} ({contacts} customers, {lost} never signing up)",
-                      events, want_orders, want_parked)
+        label = _("arrivals {seed} ({contacts} customers, {lost} never signing up)", seed=seed, contacts=contacts,
+                  lost=lost)
+        _play_parking(handle_with_parking, label, events, want_orders, want_parked)
 
 
 # -- 11.3 ----------------------------------------------------------------------------------------
@@ -105,16 +108,16 @@ def _many_versions(rng: random.Random) -> tuple[list[dict], list[dict]]:
 
 
 @hidden("11.3")
-def _(chaos_proof):
+def _hidden_chaos(chaos_proof):
     rng = random.Random(1103)
     happened, arrived = _many_versions(rng)
-    cases = [("a contact updated 12 times, shuffled", happened, arrived)]
+    cases = [(_("a contact updated 12 times, shuffled"), happened, arrived)]
     for seed, contacts, orders, refunds in ((11, 4, 4, 2), (23, 5, 4, 2), (35, 3, 4, 2), (47, 6, 4, 2),
                                             (59, 4, 4, 2), (71, 5, 4, 2), (83, 8, 8, 5), (97, 2, 6, 6)):
         events = stream(seed, contacts=contacts, orders=orders, refunds=refunds)
-        cases.append((f"chaos stream {seed}", events, chaos(events, seed)))
+        cases.append((_("chaos stream {seed}", seed=seed), events, chaos(events, seed)))
     events = stream(101, contacts=6, orders=6, refunds=3)
-    cases.append(("a stream with most events delivered twice and far out of order", events,
+    cases.append((_("a stream with most events delivered twice and far out of order"), events,
                   chaos(events, 101, reorder_rate=0.9, reorder_by=20, duplicate_rate=0.8)))
     for label, events, delivered in cases:
         _judge_chaos(chaos_proof, label, delivered, truth(events))
