@@ -14,6 +14,7 @@ import pandas as pd
 from hooklab import polling
 
 from .checks import exercise, expect, expect_same, fail, lab_stack, show
+from .messages import _
 
 
 @exercise("01.1", points=2, title="Poll the event feed")
@@ -33,12 +34,14 @@ def _poll(poll, stack):
     for since, which in cases:
         want = [fired[k] for k in which]
         got = poll(stack, since)
-        expect(isinstance(got, list), expected=f"a list of event ids for since={since}", got=show(got),
-               hint='return [e["id"] for e in response.json()["events"]]')
-        expect_same(got, want, expected=f"{want} (the events created after since={since:.3f}, oldest first)",
-                    hint='GET stack.urls["inspector"] + "/api/events" with params={"since": since}; '
-                         "the answer is JSON: {'events': [{'id': ...}, ...]}")
-    return "that GET is all a poller does, again and again; an empty list is a request that told you nothing"
+        expect(isinstance(got, list), expected=_("a list of event ids for since={since}", since=since),
+               got=show(got), hint=_('return [e["id"] for e in response.json()["events"]]'))
+        expect_same(got, want, expected=_("{want} (the events created after since={since:.3f}, oldest first)",
+                                          want=want, since=since),
+                    hint=_("GET {url} with params={params}; the answer is JSON: {shape}",
+                           url='stack.urls["inspector"] + "/api/events"', params='{"since": since}',
+                           shape="{'events': [{'id': ...}, ...]}"))
+    return _("that GET is all a poller does, again and again; an empty list is a request that told you nothing")
 
 
 @exercise("01.2", points=1, title="Wasted polls")
@@ -47,9 +50,9 @@ def _wasted(wasted):
              ([["e1"], [], [], ["e2", "e3"], []], 3)]
     for polls, want in cases:
         got = wasted(polls)
-        expect(got == want, expected=f"{want} wasted poll(s) for polls={polls}", got=show(got),
-               hint="a poll is wasted when it brought no new events (its list is empty)")
-    return "every empty poll is a request that cost something and told you nothing"
+        expect(got == want, expected=_("{want} wasted poll(s) for polls={polls}", want=want, polls=polls),
+               got=show(got), hint=_("a poll is wasted when it brought no new events (its list is empty)"))
+    return _("every empty poll is a request that cost something and told you nothing")
 
 
 # (event_times, poll_times) -> staleness of each event, worked out by hand.
@@ -69,12 +72,12 @@ def _stale(staleness):
         got = staleness(list(events), list(polls))
         shown = f"{polls[:5]}{'...' if len(polls) > 5 else ''}"
         expect(isinstance(got, (list, tuple)) and len(got) == len(want),
-               expected=f"a list of {len(want)} numbers (one per event) for events {events}", got=show(got),
-               hint="return one staleness per event, in the order of event_times")
+               expected=_("a list of {n} numbers (one per event) for events {events}", n=len(want), events=events),
+               got=show(got), hint=_("return one staleness per event, in the order of event_times"))
         ok = all(isinstance(g, numbers.Real) and math.isclose(g, w, abs_tol=1e-6) for g, w in zip(got, want))
-        expect(ok, expected=f"{want} for events {events} and polls {shown}",
-               got=show(got), hint="for each event, find the first poll at or after it (p >= e), and subtract")
-    return "staleness is the wait for the next poll: on average about half an interval"
+        expect(ok, expected=_("{want} for events {events} and polls {polls}", want=want, events=events, polls=shown),
+               got=show(got), hint=_("for each event, find the first poll at or after it (p >= e), and subtract"))
+    return _("staleness is the wait for the next poll: on average about half an interval")
 
 
 def _summary(rows: list[tuple]) -> pd.DataFrame:
@@ -92,12 +95,12 @@ def _judge_cheapest(cheapest_interval, cases: list, hint: str) -> None:
     for summary, target, want in cases:
         got = cheapest_interval(summary.copy(), target)
         if got is not None and not (isinstance(got, numbers.Real) and not isinstance(got, bool)):
-            fail(expected="an interval in seconds (a number), or None", got=show(got),
-                 hint="return the interval_s value of the row you chose, or None")
+            fail(expected=_("an interval in seconds (a number), or None"), got=show(got),
+                 hint=_("return the interval_s value of the row you chose, or None"))
         same = (got is None) if want is None else (got is not None and float(got) == want)
         table = summary[["method", "interval_s", "requests", "p95_staleness_s"]].to_string(index=False)
-        expect(same, expected=f"{want} for a p95 target of {target} s with this table:\n{table}\n", got=show(got),
-               hint=hint)
+        expect(same, expected=_("{want} for a p95 target of {target} s with this table:\n{table}\n", want=want,
+                                target=target, table=table), got=show(got), hint=hint)
 
 
 @exercise("01.4", points=3, title="The cheapest interval that meets a target")
@@ -110,6 +113,7 @@ def _cheapest_interval(cheapest_interval, stack):
     # A simulated hour at fixed moments (seed=5): the pollers' rows come out the same on every run.
     real = polling.simulate(stack, n_events=15, intervals=(30, 120, 300, 900), seed=5)
     cases += [(real, t, want) for t, want in ((60, 30), (200, 120), (400, 300), (1000, 900), (10, None))]
-    _judge_cheapest(cheapest_interval, cases, "keep the polling rows whose p95_staleness_s <= target (the webhook "
-                    "row is not a polling interval); of those, the fewest requests; None if no row is left")
-    return "a freshness target turns 'how often should we poll?' into a number, and a bill"
+    _judge_cheapest(cheapest_interval, cases, _("keep the polling rows whose p95_staleness_s <= target (the webhook "
+                                                "row is not a polling interval); of those, the fewest requests; None "
+                                                "if no row is left"))
+    return _("a freshness target turns 'how often should we poll?' into a number, and a bill")

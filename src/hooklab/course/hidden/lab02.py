@@ -14,11 +14,12 @@ import pandas as pd
 from hooklab import catalog, signing
 
 from ..checks import expect, fail, hidden, lab_stack, show
-from ..lab02 import SIGNED, _judge_authentic, _secret
+from ..lab02 import SIGNED, _a_dict_of_headers, _judge_authentic, _secret
+from ..messages import _
 
 
 @hidden("02.1")
-def _(signed_headers, stack):
+def _headers(signed_headers, stack):
     stack = lab_stack(stack, seed=12)
     # A delivery that needed a retry: the second attempt carries its own timestamp and signature.
     stack.faults.set("receiver", outage=(0, 3))
@@ -40,11 +41,12 @@ def _(signed_headers, stack):
         sent = detail["request_headers"]
         want = {name: sent[name] for name in SIGNED}
         got = signed_headers(detail)
-        expect(isinstance(got, dict), expected="a dict {header name: value}", got=show(got),
-               hint="build a dict with the three webhook-* names")
-        expect(got == want, expected=f"{want} from request_headers {sorted(sent)}", got=show(got, 400),
-               hint="pick the three names webhook-id, webhook-timestamp and webhook-signature one by one: other "
-                    "headers, even ones that start with webhook-, stay out")
+        expect(isinstance(got, dict), expected=_a_dict_of_headers(), got=show(got),
+               hint=_("build a dict with the three webhook-* names"))
+        expect(got == want, expected=_("{want} from request_headers {names}", want=want, names=sorted(sent)),
+               got=show(got, 400),
+               hint=_("pick the three names webhook-id, webhook-timestamp and webhook-signature one by one: other "
+                      "headers, even ones that start with webhook-, stay out"))
 
 
 def _sign(secret: str, msg_id: str, timestamp, body: str) -> str:
@@ -54,7 +56,7 @@ def _sign(secret: str, msg_id: str, timestamp, body: str) -> str:
 
 
 @hidden("02.2")
-def _(compute_signature):
+def _compute(compute_signature):
     rng = random.Random(202)
     big = '{"items":[' + ",".join(f'{{"sku":"SKU-{n}","qty":{n % 4 + 1}}}' for n in range(400)) + "]}"
     cases = [
@@ -67,13 +69,14 @@ def _(compute_signature):
     for secret, msg_id, ts, body in cases:
         want = _sign(secret, msg_id, ts, body)
         got = compute_signature(secret, msg_id, ts, body)
-        expect(got == want, expected=f"{want!r} for id={msg_id!r}, timestamp={ts!r}, body={show(body, 80)}",
-               got=show(got), hint="sign the body exactly as it is given: no .strip(), no json.loads/dumps, every "
-                                   "byte counts (UTF-8)")
+        expect(got == want, expected=_("{want!r} for id={id!r}, timestamp={timestamp!r}, body={body}", want=want,
+                                       id=msg_id, timestamp=ts, body=show(body, 80)),
+               got=show(got), hint=_("sign the body exactly as it is given: no .strip(), no json.loads/dumps, every "
+                                     "byte counts (UTF-8)"))
 
 
 @hidden("02.3")
-def _(is_authentic):
+def _authentic(is_authentic):
     secret = _secret(12)
     body = '{"type":"order.completed","timestamp":"2026-01-06T10:00:00.000Z","data":{"order_id":"ord_9x"}}'
     ours = signing.sign(secret, "msg_h", 1767693600, body)
@@ -84,29 +87,29 @@ def _(is_authentic):
         return {**base, "webhook-signature": signature}
 
     cases = [
-        ("two signatures, the first one ours", headers(f"{ours} {theirs}"), body, True),
-        ("three signatures, ours in the middle", headers(f"{theirs} {ours} {third}"), body, True),
-        ("ours next to a signature of another scheme (v1a)", headers(f"v1a,c2lnbmVk {ours}"), body, True),
-        ("our signature cut short by one character", headers(ours[:-1]), body, False),
-        ("our signature with characters added at the end", headers(ours + "AAAA"), body, False),
-        ("an empty webhook-signature", headers(""), body, False),
-        ("a body with a newline added after signing", headers(ours), body + "\n", False),
-        ("only signatures made with other secrets", headers(f"{theirs} {third}"), body, False),
+        (_("two signatures, the first one ours"), headers(f"{ours} {theirs}"), body, True),
+        (_("three signatures, ours in the middle"), headers(f"{theirs} {ours} {third}"), body, True),
+        (_("ours next to a signature of another scheme (v1a)"), headers(f"v1a,c2lnbmVk {ours}"), body, True),
+        (_("our signature cut short by one character"), headers(ours[:-1]), body, False),
+        (_("our signature with characters added at the end"), headers(ours + "AAAA"), body, False),
+        (_("an empty webhook-signature"), headers(""), body, False),
+        (_("a body with a newline added after signing"), headers(ours), body + "\n", False),
+        (_("only signatures made with other secrets"), headers(f"{theirs} {third}"), body, False),
     ]
     _judge_authentic(is_authentic, secret, cases,
-                     "split webhook-signature on spaces and compare your signature with every entry, each one whole "
-                     "(hmac.compare_digest), not a part of the header")
+                     _("split webhook-signature on spaces and compare your signature with every entry, each one "
+                       "whole (hmac.compare_digest), not a part of the header"))
 
 
 def _member(event: dict) -> dict:
     data = event["data"]
-    first, _, last = data["name"].strip().partition(" ")
+    first, _space, last = data["name"].strip().partition(" ")
     return {"email_address": data["email"].strip().lower(), "status": "subscribed",
             "merge_fields": {"FNAME": first, "LNAME": last.strip()}, "tags": [data["signup_source"]]}
 
 
 @hidden("02.4")
-def _(to_member):
+def _to_member(to_member):
     factory = catalog.Factory(204)
     names = [" Ana Souza ", "Madonna ", "Jean-Luc Picard", "Maria da Graça Meneghel", "\tLi Wei", "Ólafur Arnalds"]
     events = []
@@ -118,10 +121,10 @@ def _(to_member):
     for event in events:
         want = _member(event)
         got = to_member(event)
-        expect(isinstance(got, dict), expected="a dict", got=show(got), hint="return a dict with four keys")
-        expect(got == want, expected=f"{want} for data {event['data']}", got=show(got, 400),
-               hint="strip the name before you split it (a form may send ' Ana Souza '), and the email too; "
-                    "LNAME is the rest of the name after the first word, '' when there is none")
+        expect(isinstance(got, dict), expected=_("a dict"), got=show(got), hint=_("return a dict with four keys"))
+        expect(got == want, expected=_("{want} for data {data}", want=want, data=event["data"]), got=show(got, 400),
+               hint=_("strip the name before you split it (a form may send ' Ana Souza '), and the email too; "
+                      "LNAME is the rest of the name after the first word, '' when there is none"))
 
 
 def _mean_signup_lag(stack) -> tuple[float, int]:
@@ -134,7 +137,7 @@ def _mean_signup_lag(stack) -> tuple[float, int]:
 
 
 @hidden("02.5")
-def _(signup_lag, stack):
+def _lag(signup_lag, stack):
     stack = lab_stack(stack, seed=12)
     # Other newsletter.* and contact events wait far longer than signups: they must not count.
     if stack.sources.store.scalar("SELECT count(*) FROM contacts WHERE subscribed=1") == 0:
@@ -158,7 +161,8 @@ def _(signup_lag, stack):
     got = signup_lag(stack)
     ok = isinstance(got, numbers.Real) and not isinstance(got, bool) and math.isclose(got, want, abs_tol=0.002)
     if not ok:
-        fail(expected=f"{want} s, the mean over the {n} newsletter.subscribed events only (the stack also has "
-                      "newsletter.unsubscribed and contact.updated events that waited minutes)", got=show(got),
-             hint="keep the rows whose type is exactly 'newsletter.subscribed' (== , not startswith or contains), "
-                  "then the mean of lag_s, rounded to 3 decimals")
+        fail(expected=_("{want} s, the mean over the {n} newsletter.subscribed events only (the stack also has "
+                        "newsletter.unsubscribed and contact.updated events that waited minutes)", want=want, n=n),
+             got=show(got),
+             hint=_("keep the rows whose type is exactly 'newsletter.subscribed' (== , not startswith or contains), "
+                    "then the mean of lag_s, rounded to 3 decimals"))
