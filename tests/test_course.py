@@ -449,3 +449,13 @@ def test_a_notebook_with_none_of_the_labs_answers_is_reported_not_a_silent_zero(
     df = grading.grade(tmp_path / "subs", tmp_path / "grades.csv", progress=False)
     status = df.loc[df["student"] == "lia", "status"].iloc[0]
     assert status.startswith("answers not found: was this notebook recreated?") and df["total"].iloc[0] == 0
+
+
+def test_a_failed_checks_message_wraps_to_fit_the_notebook_and_loses_no_word():
+    message = ("❌ 03.2 A handler that registers leads: expected every lead handled without an error; got 4 "
+               "failed: ['KeyError: company']. Hint: call email_platform.upsert_member(...) with the fields of "
+               "lead_to_member, then read the error the check shows you")
+    lines = checks.CheckFailed(message)._render_traceback_()
+    assert len(lines) == 3 and all(len(line) <= checks.WIDTH for line in lines)
+    assert lines[0].startswith("❌ 03.2") and all(line.startswith("  ") for line in lines[1:])
+    assert " ".join(line.strip() for line in lines) == message

@@ -31,6 +31,7 @@ import re
 import reprlib
 import sys
 import sysconfig
+import textwrap
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,9 @@ from .messages import _, set_language, speaking
 
 __all__ = ["check", "exercise", "hidden", "verdict", "fail", "expect", "expect_same", "differences", "points",
            "registry", "show", "lab_stack", "id_key", "set_language", "CheckFailed", "UnknownExercise", "Exercise"]
+
+#: The width a failed check's message is wrapped to in a notebook (JupyterLab's output area, at 13 px).
+WIDTH = 100
 
 #: A lab: two digits, and a letter for a lab between two numbers ("00b" sits between 00 and 01).
 _LAB = r"\d\d[a-z]?"
@@ -57,6 +61,20 @@ class CheckFailed(HooklabError, AssertionError):
                  hint: str | None = None) -> None:
         super().__init__(message)
         self.expected, self.got, self.hint = expected, got, hint
+
+    def _render_traceback_(self) -> list[str]:
+        """What a notebook shows for a failed check: the message alone, wrapped to fit the output area.
+
+        IPython calls this instead of printing the traceback: the frames of the check's own code help
+        no learner, and one line of several hundred characters runs off the page.
+        """
+        return wrap(str(self))
+
+
+def wrap(message: str, width: int = WIDTH) -> list[str]:
+    """``message`` in lines of at most ``width`` characters, each line after the first indented by two."""
+    return [line for paragraph in message.split("\n") for line in
+            textwrap.wrap(paragraph, width, subsequent_indent="  ", break_on_hyphens=False) or [""]]
 
 
 class UnknownExercise(HooklabError, KeyError):

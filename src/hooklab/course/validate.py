@@ -126,7 +126,8 @@ def _run_checks(nb: nbformat.NotebookNode, timeout: float, language: str = "en")
             lines[ex] = "✅ " + _("{ex} passed", ex=ex)
             continue
         text = _ANSI.sub("", failure.text or "")
-        said = re.search(r"(❌ .*)", text) or re.search(r"(\w+(?:Error|Exception): .*)", text)
+        # a failed check's message, wrapped by CheckFailed._render_traceback_ (continued lines are indented)
+        said = re.search(r"(❌ .*(?:\n  \S.*)*)", text) or re.search(r"(\w+(?:Error|Exception): .*)", text)
         lines[ex] = said.group(1).strip() if said else "❌ " + _("{ex} failed: run the lab to see why", ex=ex)
     return lines
 
