@@ -106,7 +106,7 @@ def test_the_inspector_link_goes_through_the_proxy_under_jupyterhub(vstack, monk
     monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/ana/")
     monkeypatch.delenv("JUPYTERHUB_PUBLIC_URL", raising=False)
     assert vstack.inspector_link() == f"/user/ana/proxy/{port}/"
-    monkeypatch.setenv("JUPYTERHUB_PUBLIC_URL", "https://hub.example.edu/")
+    monkeypatch.setenv("JUPYTERHUB_PUBLIC_URL", "https://hub.example.edu/user/ana/")  # this server's, set by the hub
     link = vstack.inspector_link()
     assert link == f"https://hub.example.edu/user/ana/proxy/{port}/"
     # a notebook shows a link to click, with the whole address it opens; code gets the string

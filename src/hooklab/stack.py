@@ -423,16 +423,16 @@ class Stack:
 
         Under JupyterHub or Binder (``JUPYTERHUB_SERVICE_PREFIX`` is set) the browser is on another
         machine, so the link goes through jupyter-server-proxy, ``/user/<name>/proxy/<port>/``
-        (after the hub's public address when the hub tells it, ``JUPYTERHUB_PUBLIC_URL``);
+        (the whole address when the hub knows its public URL: ``JUPYTERHUB_PUBLIC_URL``);
         otherwise it is the direct ``http://127.0.0.1:<port>/``. A notebook shows it as a link to
         click; code gets the address as a string.
         """
         label = text("inspector", self.language)
         prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX")
         if prefix:
-            path = f"{prefix.rstrip('/')}/proxy/{urlsplit(self.urls['inspector']).port}/"
-            public = os.environ.get("JUPYTERHUB_PUBLIC_URL", "").rstrip("/")
-            return Link(public + path if public else path, label)
+            # the server's own public address (https://hub.example.edu/user/ana/) when the hub knows it
+            server = os.environ.get("JUPYTERHUB_PUBLIC_URL") or prefix
+            return Link(f"{server.rstrip('/')}/proxy/{urlsplit(self.urls['inspector']).port}/", label)
         return Link(self.urls["inspector"] + "/", label)
 
     # -- lifecycle -------------------------------------------------------------
