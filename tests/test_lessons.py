@@ -13,7 +13,9 @@ import pytest
 from hooklab.course.labs import ROOT
 
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]*.ipynb"))
-YOUR_TURN = re.compile(r"^#{2,4} Your turn\b", re.M)
+#: The pt-BR twins keep to the same rules, in their words (issue 19).
+TWINS = sorted((ROOT / "notebooks" / "pt-BR").glob("[0-9][0-9]*.ipynb"))
+YOUR_TURN = {"en": re.compile(r"^#{2,4} Your turn\b", re.M), "pt-BR": re.compile(r"^#{2,4} Sua vez\b", re.M)}
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 #: The vendors whose own documentation a lesson may cite for a vendor fact.
 VENDOR_DOCS = re.compile(r"https://(?:docs\.stripe\.com|stripe\.com/docs|docs\.github\.com|docs\.svix\.com|"
@@ -21,6 +23,10 @@ VENDOR_DOCS = re.compile(r"https://(?:docs\.stripe\.com|stripe\.com/docs|docs\.g
                          r"developers\.hubspot\.com|shopify\.dev|www\.twilio\.com|resend\.com|"
                          r"developers\.rdstation\.com|www\.standardwebhooks\.com|github\.com/standard-webhooks)"
                          r"[^\s)>\]]*")
+
+
+def language(path: Path) -> str:
+    return "pt-BR" if path.parent.name == "pt-BR" else "en"
 
 
 def cells(path: Path) -> list[nbformat.NotebookNode]:
@@ -31,7 +37,7 @@ def test_there_are_lessons():
     assert len(LESSONS) >= 16
 
 
-@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("lesson", LESSONS + TWINS, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_cells_are_short(lesson):
     for i, cell in enumerate(cells(lesson), start=1):
         if cell.cell_type == "code":
@@ -40,11 +46,11 @@ def test_cells_are_short(lesson):
             assert len(cell.source.split()) <= 300, f"{lesson.name} cell {i}: a markdown cell over 300 words"
 
 
-@pytest.mark.parametrize("lesson", [p for p in LESSONS if re.match(r"(0[1-9]|1[0-4])_", p.name)],
-                         ids=lambda p: p.stem)
+@pytest.mark.parametrize("lesson", [p for p in LESSONS + TWINS if re.match(r"(0[1-9]|1[0-4])_", p.name)],
+                         ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_each_lesson_has_two_turns_each_with_a_folded_solution_and_a_cell_to_edit(lesson):
     nb = cells(lesson)
-    turns = [i for i, c in enumerate(nb) if c.cell_type == "markdown" and YOUR_TURN.search(c.source)]
+    turns = [i for i, c in enumerate(nb) if c.cell_type == "markdown" and YOUR_TURN[language(lesson)].search(c.source)]
     assert len(turns) >= 2, f"{lesson.name}: {len(turns)} 'Your turn' exercise(s), want 2 or more"
     for i in turns:
         assert re.search(r"<details>\s*<summary>", nb[i].source) and "</details>" in nb[i].source, \
@@ -53,7 +59,8 @@ def test_each_lesson_has_two_turns_each_with_a_folded_solution_and_a_cell_to_edi
             f"{lesson.name} cell {i + 1}: no code cell to edit right after the exercise"
 
 
-@pytest.mark.parametrize("notebook", LESSONS + sorted((ROOT / "labs").glob("*.ipynb")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("notebook", LESSONS + TWINS + sorted((ROOT / "labs").rglob("*.ipynb")),
+                         ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_relative_links_lead_to_files_that_exist(notebook):
     for i, cell in enumerate(cells(notebook), start=1):
         if cell.cell_type != "markdown":
@@ -72,10 +79,11 @@ def test_vendor_facts_cite_the_vendors_own_pages():
     assert len(found) >= 10, f"{len(found)} distinct vendor documentation links in the lessons: {sorted(found)}"
 
 
-@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("lesson", LESSONS + TWINS, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_every_lesson_links_the_cheat_sheet_and_the_glossary(lesson):
     text = "\n".join(c.source for c in cells(lesson) if c.cell_type == "markdown")
-    assert "](../docs/cheatsheet.md)" in text and "](../docs/glossary.md)" in text, \
+    docs = "../docs" if language(lesson) == "en" else "../../docs/pt-BR"  # a twin links its language's pages
+    assert f"]({docs}/cheatsheet.md)" in text and f"]({docs}/glossary.md)" in text, \
         f"{lesson.name}: no link to the cheat sheet and the glossary"
 
 
@@ -88,3 +96,14 @@ def test_each_lessons_time_is_the_one_the_instructors_guide_gives():
         assert header and number in guide, f"{lesson.name}: no time in its header or no row in docs/instructors.md"
         assert int(header.group(1)) == guide[number], \
             f"{lesson.name} says {header.group(1)} minutes, docs/instructors.md says {guide[number]}"
+
+
+@pytest.mark.parametrize("lesson", LESSONS + TWINS, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_no_lesson_prints_internal_reprs(lesson):
+    # A cell ending in stack.faults.set(...) shows FaultPolicy(...); end it with a value the learner reads.
+    noise = re.compile(r"^(?:FaultPolicy|Thresholds|Policy)\(|<hooklab\.[\w.]+ object at |<function ", re.M)
+    for i, cell in enumerate(cells(lesson), start=1):
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            shown = out.get("text") or out.get("data", {}).get("text/plain", "")
+            shown = "".join(shown) if isinstance(shown, list) else shown
+            assert not noise.search(shown), f"{lesson.name} cell {i} prints an internal repr: {shown[:120]!r}"

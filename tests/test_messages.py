@@ -290,3 +290,9 @@ def test_a_word_that_reads_differently_in_two_places_takes_a_context(monkeypatch
     assert messages._("accepted", context="request") == "a requisição aceita"
     messages.set_language("en")
     assert messages._("accepted", context="request") == "accepted"
+
+
+def test_a_message_among_the_values_speaks_the_language_of_the_sentence():
+    messages.set_language("pt-BR")
+    said = messages._("{why} (while running {label})", why=Message("kernel died"), label="x")
+    assert said == "o kernel morreu (ao rodar x)"

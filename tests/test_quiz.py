@@ -364,3 +364,14 @@ def test_a_recipe_whose_outcome_is_no_option_says_the_question_needs_updating():
     quiz = Quiz([Question("Q1", "?", "00", lambda: "none of the options ({'x'})", {"a": "x", "b": "y"})])
     with pytest.raises(RuntimeError, match="Q1's recipe gave no valid answer"):
         quiz.grade("Q1", "a")
+
+
+def test_the_score_table_shows_every_column_and_every_question_whole():
+    from hooklab.course import lab15
+
+    quiz = lab15.quiz()
+    table = quiz.score()
+    text, html = repr(table), table._repr_html_()
+    longest = max(table["about"], key=len)
+    assert len(longest) > 50 and longest in text and longest in html  # pandas alone cuts at 50 characters
+    assert "\\" not in text and all(column in text.splitlines()[0] for column in table.columns)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from ..errors import HooklabError
 from .labs import ROOT
 
 __all__ = ["LinkError", "Link", "remote", "binder", "nbgitpuller", "links", "markdown", "as_csv"]
@@ -28,7 +29,7 @@ __all__ = ["LinkError", "Link", "remote", "binder", "nbgitpuller", "links", "mar
 FOLDERS = ("notebooks", "labs")
 
 
-class LinkError(ValueError):
+class LinkError(HooklabError, ValueError):
     """The repository's address cannot be found or read."""
 
 

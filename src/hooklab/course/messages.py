@@ -114,6 +114,7 @@ def _render(text: str, language: str | None, count: int | None, values: dict) ->
     template = translate(text, language, count)
     if not values:
         return template
+    language = language or current_language()  # a Message among the values says itself in the same language
     return template.format(**{k: v.to(language) if isinstance(v, Message) else v for k, v in values.items()})
 
 
