@@ -8,6 +8,10 @@ the lab asks for functions and checks them on seeds the learner never saw.
 Two questions are also lab 15's graded exercises (:data:`GRADED`): their recipes, reasons and
 right-answer notes are the grader's, in ``hooklab.course.hidden.quiz15``, which the student
 release leaves out. There the lesson notes an answer to them and says that lab 15 grades it.
+
+Every word a learner reads is a :class:`~hooklab.course.messages.Message` (English as a ``str``), and
+the lesson's quiz says it in the learner's language (:meth:`_LessonQuiz.say`); the answers and the
+letters are the same in every language.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from ..errors import StackError
 from ..quiz import Question, Quiz
 from ..stack import Stack
 from ..testing import sample, signed
+from .messages import Message, _, translate
 
 __all__ = ["quiz", "QUESTIONS", "GRADED", "KINDS", "TESTS", "own_stack", "played", "changes",
            "candidate_requests", "three_requests", "lost_without_retries", "break_receiver", "run_tests"]
@@ -81,14 +86,15 @@ def changes(order: dict) -> dict[int, dict]:
 
 #: How each candidate request of Q5 and check 15.4 is made, and why a receiver must refuse it.
 KINDS = {
-    "valid": "it verifies",
-    "tampered": "its body was changed after signing (look at the total), so the HMAC no longer matches",
-    "stale": "its signature is right but 10 minutes old, outside the 5-minute window, like a captured request "
-             "replayed later",
-    "future": "its timestamp is 10 minutes in the future, outside the window",
-    "wrong_secret": "it was signed with another secret, as anyone who does not hold yours would sign",
-    "reserialised": "its JSON was parsed and dumped again (spaces after ':' and ','): not the bytes that were signed",
-    "unsigned": "it has no webhook-signature header",
+    "valid": Message("it verifies"),
+    "tampered": Message("its body was changed after signing (look at the total), so the HMAC no longer matches"),
+    "stale": Message("its signature is right but 10 minutes old, outside the 5-minute window, like a captured "
+                     "request replayed later"),
+    "future": Message("its timestamp is 10 minutes in the future, outside the window"),
+    "wrong_secret": Message("it was signed with another secret, as anyone who does not hold yours would sign"),
+    "reserialised": Message("its JSON was parsed and dumped again (spaces after ':' and ','): not the bytes that were "
+                            "signed"),
+    "unsigned": Message("it has no webhook-signature header"),
 }
 LESSON_KINDS = ("tampered", "stale", "valid")
 
@@ -237,83 +243,94 @@ def _signs() -> str:
 
 Q = Question
 QUESTIONS = [
-    Q("Q0", "Practice: which HTTP method carries a webhook?", "02", lambda: "b", {"a": "GET", "b": "POST", "c": "PUT"},
-      why={"a": "a GET asks for something; a webhook delivers an event, in a request body",
-           "c": "PUT replaces a resource at a URL the caller names; nothing is replaced here"},
-      right="Every attempt in stack.deliveries() is a POST with a JSON body.", scored=False),
-    Q("Q1", "Webhook or polling: what is the real difference?", "01", lambda: _no_key("Q1"), {
-        "a": "a webhook uses a protocol of its own; polling uses HTTP",
-        "b": "a webhook keeps a connection open and streams events over it",
-        "c": "the source calls your URL when something happens; a poller calls the source's API on a schedule",
-        "d": "polling every second is as fresh as a webhook, for about the same cost"}),
-    Q("Q2", "Polling every 5 minutes for an hour: how many of the 12 polls bring nothing new?", "01", _wasted_polls,
-      why={0: "a poll brings news only if someone signed up since the previous poll",
-           2: "12 − 10 assumes one signup per 5-minute slot; random signups bunch up and leave more slots empty"},
-      hint="count the rows of run.polls whose new_events is 0",
-      right="The webhook sent 10 requests, one per signup, none of them empty."),
-    Q("Q3", "A demo request without marketing consent: where does the lead end up?", "03, 05",
+    Q("Q0", Message("Practice: which HTTP method carries a webhook?"), "02", lambda: "b",
+      {"a": "GET", "b": "POST", "c": "PUT"},
+      why={"a": Message("a GET asks for something; a webhook delivers an event, in a request body"),
+           "c": Message("PUT replaces a resource at a URL the caller names; nothing is replaced here")},
+      right=Message("Every attempt in stack.deliveries() is a POST with a JSON body."), scored=False),
+    Q("Q1", Message("Webhook or polling: what is the real difference?"), "01", lambda: _no_key("Q1"), {
+        "a": Message("a webhook uses a protocol of its own; polling uses HTTP"),
+        "b": Message("a webhook keeps a connection open and streams events over it"),
+        "c": Message("the source calls your URL when something happens; a poller calls the source's API on a "
+                     "schedule"),
+        "d": Message("polling every second is as fresh as a webhook, for about the same cost")}),
+    Q("Q2", Message("Polling every 5 minutes for an hour: how many of the 12 polls bring nothing new?"), "01",
+      _wasted_polls,
+      why={0: Message("a poll brings news only if someone signed up since the previous poll"),
+           2: Message("12 − 10 assumes one signup per 5-minute slot; random signups bunch up and leave more slots "
+                      "empty")},
+      hint=Message("count the rows of run.polls whose new_events is 0"),
+      right=Message("The webhook sent 10 requests, one per signup, none of them empty.")),
+    Q("Q3", Message("A demo request without marketing consent: where does the lead end up?"), "03, 05",
       _lead_without_consent, {
-          "a": "in the CRM as a lead and announced in #leads, but not on the newsletter list",
-          "b": "in the CRM as a lead, subscribed to the newsletter, and announced in #leads",
-          "c": "nowhere: without consent the integration drops the event",
-          "d": "only in #leads: the CRM waits until the person consents"},
-      why={"b": "consent decides list membership: subscribing someone who did not agree breaks GDPR/LGPD rules",
-           "c": "consent is about marketing email; sales may still follow up a demo request",
-           "d": "the CRM does record the lead: look at stack.crm.contact(...)"},
-      right="Consent decides the email list, not whether sales hears about the lead."),
-    Q("Q4", "Four changes to order.completed: which does this receiver refuse?", "06", lambda: _no_key("Q4"), {
-        "a": "only (2), the rename", "b": "(2) and (3): the rename and the new event type",
-        "c": "all four: any change needs a new version", "d": "(1) and (2): the new optional field and the rename"}),
-    Q("Q5", "Three signed requests: which one is authentic?", "07", _authentic,
-      {"a": "request a", "b": "request b", "c": "request c"}, why=_lesson_kinds,
-      right="Check the HMAC over the raw bytes, and the timestamp window, for every request."),
-    Q("Q6", "A 30% error rate, retries off, 20 events: how many never reach the CRM?", "08, 10",
+          "a": Message("in the CRM as a lead and announced in #leads, but not on the newsletter list"),
+          "b": Message("in the CRM as a lead, subscribed to the newsletter, and announced in #leads"),
+          "c": Message("nowhere: without consent the integration drops the event"),
+          "d": Message("only in #leads: the CRM waits until the person consents")},
+      why={"b": Message("consent decides list membership: subscribing someone who did not agree breaks GDPR/LGPD "
+                        "rules"),
+           "c": Message("consent is about marketing email; sales may still follow up a demo request"),
+           "d": Message("the CRM does record the lead: look at stack.crm.contact(...)")},
+      right=Message("Consent decides the email list, not whether sales hears about the lead.")),
+    Q("Q4", Message("Four changes to order.completed: which does this receiver refuse?"), "06", lambda: _no_key("Q4"), {
+        "a": Message("only (2), the rename"), "b": Message("(2) and (3): the rename and the new event type"),
+        "c": Message("all four: any change needs a new version"),
+        "d": Message("(1) and (2): the new optional field and the rename")}),
+    Q("Q5", Message("Three signed requests: which one is authentic?"), "07", _authentic,
+      {"a": Message("request a"), "b": Message("request b"), "c": Message("request c")}, why=_lesson_kinds,
+      right=Message("Check the HMAC over the raw bytes, and the timestamp window, for every request.")),
+    Q("Q6", Message("A 30% error rate, retries off, 20 events: how many never reach the CRM?"), "08, 10",
       lost_without_retries,
-      why={0: "that is what retries buy; with retries=False a 503 is final for that event",
-           6: "30% of 20 is the average to expect; each request is a random draw, so count what this run did",
-           20: "most requests got through: 30% is a rate, not an outage"},
-      hint="count the dead letters, or the events whose delivery is not 'delivered'",
-      right="Each one is a dead letter: lost unless someone replays it."),
-    Q("Q7", "The same webhook-id arrives again: what does the receiver answer?", "04, 08, 11", _redelivery, {
-        "a": "202: accepted again, and the CRM now has the order twice", "b": "401: refused as a replay attack",
-        "c": "200: a duplicate, nothing changes", "d": "409: a conflict, so the sender tries again later"},
-      why={"a": "the receiver remembers the webhook-ids it stored and does not do the work twice",
-           "b": "the sender signs every attempt afresh, so a redelivery is authentic; the window stops old "
-                "captured requests, dedup stops repeats",
-           "d": "a 409 would make the sender retry what is already done; a success status makes it stop"},
-      right="Deduplicating by webhook-id makes at-least-once delivery safe."),
-    Q("Q8", "Which test fails on a receiver that stores a redelivered order twice?", "09", _catching_test, {
-        "a": "post the same signed order twice (same webhook-id), wait; assert the CRM holds it once",
-        "b": "post one signed order; assert the answer is 202",
-        "c": "post the same signed order twice; assert both answers are 2xx",
-        "d": "post an order with a tampered body; assert the answer is 401"},
-      why={"b": "it passes on both receivers: the bug shows only on the second delivery",
-           "c": "the broken receiver answers 202 twice, so the test passes on it: a test that cannot fail "
-                "protects nothing",
-           "d": "a good test, of signatures; the bug is about duplicates"},
-      right="Name the behaviour, make it happen twice, assert the outcome in the CRM."),
-    Q("Q9", "The CRM was down for 3 hours; every delivery got a 202. What does reconcile() find?", "10, 13",
-      _crm_outage, {"a": "nothing: every delivery succeeded, so the systems agree", "b": "duplicate records",
-                    "c": "stale records", "d": "missing records"},
-      why={"a": "a 202 means the receiver stored the event, not that the CRM got it; the handlers retried for "
-                "about 1.7 hours, then gave up while the CRM was still down",
-           "b": "nothing arrived twice: look at the problem column",
-           "c": "stale needs an older version overwriting a newer one; here nothing arrived at all"},
-      right="Delivered is not processed: only a reconciliation against the source shows it."),
-    Q("Q10", "The CRM takes 8 s per call, the sender waits 5 s: how many attempts time out?", "12",
+      why={0: Message("that is what retries buy; with retries=False a 503 is final for that event"),
+           6: Message("30% of 20 is the average to expect; each request is a random draw, so count what this run "
+                      "did"),
+           20: Message("most requests got through: 30% is a rate, not an outage")},
+      hint=Message("count the dead letters, or the events whose delivery is not 'delivered'"),
+      right=Message("Each one is a dead letter: lost unless someone replays it.")),
+    Q("Q7", Message("The same webhook-id arrives again: what does the receiver answer?"), "04, 08, 11", _redelivery, {
+        "a": Message("202: accepted again, and the CRM now has the order twice"),
+        "b": Message("401: refused as a replay attack"),
+        "c": Message("200: a duplicate, nothing changes"),
+        "d": Message("409: a conflict, so the sender tries again later")},
+      why={"a": Message("the receiver remembers the webhook-ids it stored and does not do the work twice"),
+           "b": Message("the sender signs every attempt afresh, so a redelivery is authentic; the window stops old "
+                        "captured requests, dedup stops repeats"),
+           "d": Message("a 409 would make the sender retry what is already done; a success status makes it stop")},
+      right=Message("Deduplicating by webhook-id makes at-least-once delivery safe.")),
+    Q("Q8", Message("Which test fails on a receiver that stores a redelivered order twice?"), "09", _catching_test, {
+        "a": Message("post the same signed order twice (same webhook-id), wait; assert the CRM holds it once"),
+        "b": Message("post one signed order; assert the answer is 202"),
+        "c": Message("post the same signed order twice; assert both answers are 2xx"),
+        "d": Message("post an order with a tampered body; assert the answer is 401")},
+      why={"b": Message("it passes on both receivers: the bug shows only on the second delivery"),
+           "c": Message("the broken receiver answers 202 twice, so the test passes on it: a test that cannot fail "
+                        "protects nothing"),
+           "d": Message("a good test, of signatures; the bug is about duplicates")},
+      right=Message("Name the behaviour, make it happen twice, assert the outcome in the CRM.")),
+    Q("Q9", Message("The CRM was down for 3 hours; every delivery got a 202. What does reconcile() find?"), "10, 13",
+      _crm_outage, {"a": Message("nothing: every delivery succeeded, so the systems agree"),
+                    "b": Message("duplicate records"), "c": Message("stale records"),
+                    "d": Message("missing records")},
+      why={"a": Message("a 202 means the receiver stored the event, not that the CRM got it; the handlers retried "
+                        "for about 1.7 hours, then gave up while the CRM was still down"),
+           "b": Message("nothing arrived twice: look at the problem column"),
+           "c": Message("stale needs an older version overwriting a newer one; here nothing arrived at all")},
+      right=Message("Delivered is not processed: only a reconciliation against the source shows it.")),
+    Q("Q10", Message("The CRM takes 8 s per call, the sender waits 5 s: how many attempts time out?"), "12",
       _timeouts_with_a_slow_crm,
-      why={10: "that is what a receiver that calls the CRM before answering would suffer; this one answers as "
-               "soon as the event is stored, and calls the CRM afterwards",
-           20: "a timed-out attempt is retried, but only if it timed out in the first place"},
-      hint="count the rows of stack.deliveries() whose error is 'timeout'",
-      right="Acknowledge, then queue: a slow CRM delays the CRM (see the lag), never the sender."),
-    Q("Q11", "30% errors with retries on: which warning signs fire?", "13", _signs, {
-        "a": "none: the retries fixed everything", "b": "frequent errors only",
-        "c": "frequent errors and inconsistent data", "d": "delays, frequent errors and inconsistent data"},
-      why={"a": "retries hid the failures from the CRM, not from the log: look at the failed attempt rate",
-           "c": "reconcile() is empty: every event got through in the end",
-           "d": "the p95 lag stayed at a few seconds: read the value column"},
-      right="The sender's log shows trouble the CRM never saw: fix the cause before retries run out."),
+      why={10: Message("that is what a receiver that calls the CRM before answering would suffer; this one answers "
+                       "as soon as the event is stored, and calls the CRM afterwards"),
+           20: Message("a timed-out attempt is retried, but only if it timed out in the first place")},
+      hint=Message("count the rows of stack.deliveries() whose error is 'timeout'"),
+      right=Message("Acknowledge, then queue: a slow CRM delays the CRM (see the lag), never the sender.")),
+    Q("Q11", Message("30% errors with retries on: which warning signs fire?"), "13", _signs, {
+        "a": Message("none: the retries fixed everything"), "b": Message("frequent errors only"),
+        "c": Message("frequent errors and inconsistent data"),
+        "d": Message("delays, frequent errors and inconsistent data")},
+      why={"a": Message("retries hid the failures from the CRM, not from the log: look at the failed attempt rate"),
+           "c": Message("reconcile() is empty: every event got through in the end"),
+           "d": Message("the p95 lag stayed at a few seconds: read the value column")},
+      right=Message("The sender's log shows trouble the CRM never saw: fix the cause before retries run out.")),
 ]
 
 
@@ -322,8 +339,8 @@ GRADED = {"Q1": "15.1", "Q4": "15.2"}
 
 
 def _no_key(qid: str) -> Any:
-    raise StackError(f"{qid} is graded in lab 15 (exercise {GRADED[qid]}): its answer is the grader's, "
-                     "and not in this copy of the course")
+    raise StackError(_("{qid} is graded in lab 15 (exercise {ex}): its answer is the grader's, and not in this copy "
+                       "of the course", qid=qid, ex=GRADED[qid]))
 
 
 def graded_key(qid: str) -> Any:
@@ -338,18 +355,25 @@ def graded_key(qid: str) -> Any:
 
 
 class _LessonQuiz(Quiz):
-    """The quiz, noting (not grading) an answer to a question whose key is the grader's alone."""
+    """The quiz in the learner's language, noting (not grading) an answer to a question whose key is the
+    grader's alone."""
+
+    def say(self, text: str, /, context: str | None = None, **values: Any) -> str:
+        """``text`` in the learner's language (hooklab.course.messages chooses it, as for the checks)."""
+        keyed = f"{context}|{text}" if context else text  # "quiz score|result": a column, not any "result"
+        return _(keyed if translate(keyed) != keyed else str(text), **values)
 
     def grade(self, qid: Any, value: Any) -> tuple[bool | None, str]:
         q = self._get(qid)
         if q.id not in GRADED or graded_key(q.id) is not None:
             return super().grade(qid, value)
         try:
-            given = q.parse(value)
+            given = q.parse(value, self.say)
         except ValueError as e:
             return None, f"⚠️ {q.id}: {e}."
-        return None, (f"📝 {q.id}: {given!r} noted. Lab 15 grades this question (exercise {GRADED[q.id]}), so the "
-                      "quiz does not say here whether it is right: your instructor's grader will.")
+        return None, _("📝 {id}: {given!r} noted. Lab 15 grades this question (exercise {ex}), so the quiz does not "
+                       "say here whether it is right: your instructor's grader will.", id=q.id, given=given,
+                       ex=GRADED[q.id])
 
 
 def quiz() -> Quiz:

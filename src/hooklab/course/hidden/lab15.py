@@ -9,6 +9,7 @@ from typing import Any
 from ... import signing
 from ..checks import expect, fail, hidden, show
 from ..lab15 import _judge_authentic, _judge_never, _judge_test, _letter
+from ..messages import Message, _
 from ..quiz15 import candidate_requests, own_stack, played, run_tests
 from .quiz15 import KEYS
 
@@ -17,17 +18,18 @@ def _marked(qid: str, letter: str, expected: str) -> None:
     key = KEYS[qid]
     right = key.truth()
     if letter != right:
-        fail(expected=expected, got=show(letter), hint=key.why.get(letter, "look again at the lesson"))
+        fail(expected=expected, got=show(letter),
+             hint=_(key.why[letter]) if letter in key.why else _("look again at the lesson"))
 
 
 @hidden("15.1")
-def _(choice):
-    _marked("Q1", _letter("Q1", choice), "the statement that tells push from pull")
+def _push(choice):
+    _marked("Q1", _letter("Q1", choice), _("the statement that tells push from pull"))
 
 
 @hidden("15.2")
-def _(choice):
-    _marked("Q4", _letter("Q4", choice), "the changes this stack's receiver refuses (post them and see)")
+def _changes(choice):
+    _marked("Q4", _letter("Q4", choice), _("the changes this stack's receiver refuses (post them and see)"))
 
 
 # -- 15.3 ----------------------------------------------------------------------------------------
@@ -46,17 +48,17 @@ def _on_tolerant_receiver(test: Any, seed: int) -> str | None:
 
 
 @hidden("15.3")
-def _(test):
+def _a_test(test):
     _judge_test(test, 1531, 1532)
     failed = _on_tolerant_receiver(test, 1533)
-    expect(failed is None, expected="your test to pass on a correct receiver that has no dedup at the door, "
-                                    "whose order handler upserts (the CRM still holds the order once)",
-           got=f"it failed: {failed}",
-           hint="assert the outcome that matters, the CRM's orders, not the status code or how the receiver "
-                "got there")
+    expect(failed is None, expected=_("your test to pass on a correct receiver that has no dedup at the door, "
+                                      "whose order handler upserts (the CRM still holds the order once)"),
+           got=_("it failed: {why}", why=failed),
+           hint=_("assert the outcome that matters, the CRM's orders, not the status code or how the receiver "
+                  "got there"))
     again = run_tests({"yours": test}, buggy=True, seed=1534)["yours"]
-    expect(again is not None, expected="your test to fail on the broken receiver again, on another seed",
-           got="it passed", hint="make the redelivery happen in the test itself, and count in the CRM")
+    expect(again is not None, expected=_("your test to fail on the broken receiver again, on another seed"),
+           got=_("it passed"), hint=_("make the redelivery happen in the test itself, and count in the CRM"))
 
 
 # -- 15.4 ----------------------------------------------------------------------------------------
@@ -67,7 +69,7 @@ def _resign(request: dict, secrets: list[str], at: int) -> dict:
 
 
 @hidden("15.4")
-def _(authentic):
+def _authentic(authentic):
     sets = [("future", "stale", "valid"), ("valid", "tampered", "wrong_secret", "unsigned", "reserialised", "stale"),
             ("reserialised", "valid"), ("unsigned", "wrong_secret", "tampered", "future", "stale", "reserialised",
                                         "valid")]
@@ -81,12 +83,12 @@ def _(authentic):
     requests, kind_of = candidate_requests(secret, now, ("stale", "valid", "tampered"), seed=1550, shuffle=False)
     requests["b"] = _resign(requests["b"], [old, secret], now)
     _judge_authentic(authentic, requests, kind_of, secret, now,
-                     " (the valid one signed twice during a key rotation: 'v1,<old> v1,<new>')")
+                     Message(" (the valid one signed twice during a key rotation: 'v1,<old> v1,<new>')"))
     # Inside the window: 4 minutes old is still authentic (the tolerance is 5 minutes).
     requests, kind_of = candidate_requests(secret, now, ("stale", "valid", "wrong_secret"), seed=1552, shuffle=False)
     requests["b"] = _resign(requests["b"], [secret], now - 240)
     _judge_authentic(authentic, requests, kind_of, secret, now,
-                     " (the valid one signed 4 minutes ago, inside the 5-minute window)")
+                     Message(" (the valid one signed 4 minutes ago, inside the 5-minute window)"))
 
 
 # -- 15.5 ----------------------------------------------------------------------------------------
@@ -97,16 +99,17 @@ def never_processed(stack: Any) -> int:
     return sum(1 for event_id in stack.sources.events()["id"] if event_id not in done)
 
 
-_INCIDENTS = (("retries off, half the requests fail", 10, {"receiver": {"error_rate": 0.5}}, {"retries": False}),
-              ("the CRM down for half an hour, then the handlers' retries reach it", 8,
+_INCIDENTS = ((Message("retries off, half the requests fail"), 10, {"receiver": {"error_rate": 0.5}},
+               {"retries": False}),
+              (Message("the CRM down for half an hour, then the handlers' retries reach it"), 8,
                {"crm": {"outage": (0, 1800)}}, {}),
-              ("the receiver unreachable for 20 minutes, the sender retrying", 7,
+              (Message("the receiver unreachable for 20 minutes, the sender retrying"), 7,
                {"receiver": {"outage": (0, 1200)}}, {}),
-              ("the CRM down for 3 hours, orders only", 9, {"crm": {"outage": (0, 3 * 3600)}}, {}))
+              (Message("the CRM down for 3 hours, orders only"), 9, {"crm": {"outage": (0, 3 * 3600)}}, {}))
 
 
 @hidden("15.5")
-def _(never_reached):
+def _never(never_reached):
     for n, (what, events, faults, options) in enumerate(_INCIDENTS):
         types = ("order.completed",) if "orders only" in what else ("newsletter.subscribed", "order.completed")
         with played(events, faults, types=types, seed=1551 + n, **options) as s:
