@@ -9,6 +9,7 @@ import time
 
 from .boundary import crossing_seconds, is_remote
 from .checks import exercise, expect, fail, show
+from .messages import _
 
 #: What one CRM call costs the slow handler, in seconds.
 CRM_CALL_S = 0.05
@@ -68,9 +69,9 @@ def _answer_time(app, latencies: list[float]) -> tuple[str, float, float]:
     inside the request, 50 ms on every answer, cannot meet.
     """
     if is_remote(app):
-        return ("median answer time (graded across processes, the round trip taken off)",
+        return (_("median answer time (graded across processes, the round trip taken off)"),
                 statistics.median(latencies), REMOTE_TARGET_MS)
-    return "p95 answer time", _p95(latencies), TARGET_P95_MS
+    return _("p95 answer time"), _p95(latencies), TARGET_P95_MS
 
 
 def _events(n: int, start: int = 0) -> list[dict]:
@@ -82,21 +83,22 @@ def _events(n: int, start: int = 0) -> list[dict]:
 def _acknowledge(make_app):
     jobs: queue.Queue = queue.Queue()
     app = make_app(jobs)
-    expect(hasattr(app, "test_client"), expected="a Flask app", got=show(app), hint="return the app you built")
+    expect(hasattr(app, "test_client"), expected=_("a Flask app"), got=show(app), hint=_("return the app you built"))
     events = _events(30)
     statuses, latencies = _post_all(app, events)
-    expect(statuses == [202] * 30, expected="202 Accepted for every event", got=show(sorted(set(statuses))),
-           hint="return jsonify(status=\"accepted\"), 202 after putting the event on the queue")
+    expect(statuses == [202] * 30, expected=_("202 Accepted for every event"), got=show(sorted(set(statuses))),
+           hint=_('return jsonify(status="accepted"), 202 after putting the event on the queue'))
     queued = []
     while not jobs.empty():
         queued.append(jobs.get_nowait())
-    expect(queued == events, expected="the 30 events on the queue, in order, unchanged",
-           got=f"{len(queued)} item(s), first {show(queued[:1])}",
-           hint="put the parsed JSON body, request.get_json(), on jobs as it is")
+    expect(queued == events, expected=_("the 30 events on the queue, in order, unchanged"),
+           got=_("{n} item(s), first {first}", count=len(queued), n=len(queued), first=show(queued[:1])),
+           hint=_("put the parsed JSON body, request.get_json(), on jobs as it is"))
     what, ms, target = _answer_time(app, latencies)
-    expect(ms < target, expected=f"{what} under {target:g} ms", got=f"{ms:.1f} ms",
-           hint="do no work in the request: no handler call, no sleep, just put and answer")
-    return f"the sender waits under {TARGET_P95_MS:g} ms, not the {CRM_CALL_S * 1000:.0f} ms of the handler"
+    expect(ms < target, expected=_("{what} under {target:g} ms", what=what, target=target), got=f"{ms:.1f} ms",
+           hint=_("do no work in the request: no handler call, no sleep, just put and answer"))
+    return _("the sender waits under {target:g} ms, not the {handler:.0f} ms of the handler",
+             target=TARGET_P95_MS, handler=CRM_CALL_S * 1000)
 
 
 def _run_worker(work, jobs: queue.Queue, handle, size: int, seconds: float = 5) -> dict:
@@ -114,8 +116,9 @@ def _run_worker(work, jobs: queue.Queue, handle, size: int, seconds: float = 5) 
 
     threading.Thread(target=run, daemon=True).start()
     if not done.wait(seconds):
-        fail(expected="work() to return after the None that ends the queue",
-             got=f"it still runs after {seconds:g} s", hint="stop the loop when you take None off the queue")
+        fail(expected=_("work() to return after the None that ends the queue"),
+             got=_("it still runs after {seconds:g} s", seconds=seconds),
+             hint=_("stop the loop when you take None off the queue"))
     if "error" in result:
         raise result["error"]  # a stub is "not answered yet", any other error the learner's own
     return result
@@ -130,20 +133,22 @@ def _judge_batches(work, n: int, size: int, want: list[int]) -> None:
     batches: list[list] = []
     result = _run_worker(work, jobs, batches.append, size)
     sizes = [len(b) for b in batches]
-    expect(sizes == want, expected=f"batches of {want} for {n} events with batch_size {size}",
-           got=show(sizes), hint="block for the first item, then take more with get_nowait() up to batch_size")
+    expect(sizes == want, expected=_("batches of {want} for {n} events with batch_size {size}",
+                                     want=want, n=n, size=size),
+           got=show(sizes), hint=_("block for the first item, then take more with get_nowait() up to batch_size"))
     flat = [e for b in batches for e in b]
-    expect(flat == _events(n), expected="every event once, in order", got=f"{len(flat)} event(s)",
-           hint="pass each batch (a list of events) to handle, once")
-    expect(result.get("n") == n, expected=f"work() to return {n}, the events handled",
-           got=show(result.get("n")), hint="count the events, not the batches")
+    expect(flat == _events(n), expected=_("every event once, in order"),
+           got=_("{n} event(s)", count=len(flat), n=len(flat)),
+           hint=_("pass each batch (a list of events) to handle, once"))
+    expect(result.get("n") == n, expected=_("work() to return {n}, the events handled", n=n),
+           got=show(result.get("n")), hint=_("count the events, not the batches"))
 
 
 @exercise("12.2", points=3, title="A worker that handles events in batches")
 def _work(work):
     for n, size, want in ((25, 10, [10, 10, 5]), (7, 3, [3, 3, 1]), (4, 10, [4])):
         _judge_batches(work, n, size, want)
-    return "one CRM call per batch instead of one per event"
+    return _("one CRM call per batch instead of one per event")
 
 
 @exercise("12.3", points=2, title="Back-pressure: say 503 when the queue is full")
@@ -153,17 +158,18 @@ def _bounded(make_bounded_app):
     client = app.test_client()
     answers = [client.post("/webhooks", json=e) for e in _events(8)]
     statuses = [r.status_code for r in answers]
-    expect(statuses == [202] * 5 + [503] * 3, expected="202 for the first 5 events, then 503 (limit 5)",
-           got=show(statuses), hint="compare jobs.qsize() with limit first, and answer 503 before putting anything")
+    expect(statuses == [202] * 5 + [503] * 3, expected=_("202 for the first 5 events, then 503 (limit 5)"),
+           got=show(statuses), hint=_("compare jobs.qsize() with limit first, and answer 503 before putting anything"))
     expect(all(r.headers.get("Retry-After", "").isdigit() for r in answers[5:]),
-           expected="a Retry-After header (seconds) on each 503", got=show(answers[5].headers.get("Retry-After")),
-           hint='return jsonify(error="busy"), 503, {"Retry-After": "10"}')
-    expect(jobs.qsize() == 5, expected="only the 5 accepted events queued", got=jobs.qsize(),
-           hint="a refused event is not queued: the sender keeps it and retries later")
+           expected=_("a Retry-After header (seconds) on each 503"), got=show(answers[5].headers.get("Retry-After")),
+           hint=_('return jsonify(error="busy"), 503, {"Retry-After": "10"}'))
+    expect(jobs.qsize() == 5, expected=_("only the 5 accepted events queued"), got=jobs.qsize(),
+           hint=_("a refused event is not queued: the sender keeps it and retries later"))
     jobs.get_nowait()
     expect(client.post("/webhooks", json=_events(1, 8)[0]).status_code == 202,
-           expected="202 again once the queue has room", got="not 202", hint="compare with the queue's size now")
-    return "a full queue pushes back on the sender instead of growing without bound"
+           expected=_("202 again once the queue has room"), got=_("not 202"),
+           hint=_("compare with the queue's size now"))
+    return _("a full queue pushes back on the sender instead of growing without bound")
 
 
 #: 12.4's cases: (rate per second, seconds per event, utilisation) -> workers.
@@ -174,9 +180,10 @@ CAPACITY = {(100, 0.05, 0.7): 8, (10, 0.05, 0.7): 1, (250, 0.2, 0.8): 63, (1, 2.
 def _capacity(workers_needed):
     for (rate, seconds, utilisation), want in CAPACITY.items():
         got = workers_needed(rate, seconds, utilisation)
-        hint = ("a whole number: round a fraction of a worker up, never down" if got is not None and got != want
+        hint = (_("a whole number: round a fraction of a worker up, never down") if got is not None and got != want
                 and isinstance(got, (int, float)) and not float(got).is_integer() else
-                "rate * seconds is the busy workers on average; divide by utilisation; round up")
-        expect(got == want, expected=f"{want} workers for {rate}/s at {seconds} s each, kept {utilisation:.0%} busy",
+                _("rate * seconds is the busy workers on average; divide by utilisation; round up"))
+        expect(got == want, expected=_("{want} workers for {rate}/s at {seconds} s each, kept {utilisation:.0%} busy",
+                                       want=want, rate=rate, seconds=seconds, utilisation=utilisation),
                got=show(got), hint=hint)
-    return "capacity = arrival rate × work per event, with headroom"
+    return _("capacity = arrival rate × work per event, with headroom")
