@@ -35,6 +35,7 @@ from ..errors import StackError
 from ..services import handlers as builtin
 from ..stack import Stack, start
 from .checks import exercise, expect, fail, show
+from .messages import Message, _, current_language, say
 
 __all__ = ["SCHEDULE", "CHAOS", "OUTAGE_MIN", "STREAM_MIN", "TARGETS", "CART_TO_CHASE", "TYPES", "SIGNUP", "SHOP",
            "ChaosChanged", "play", "measure", "scoreboard", "chaos_table", "targets_table"]
@@ -90,7 +91,7 @@ def _plan(seed: int, types: tuple[str, ...], n: int) -> tuple[list[tuple], float
     rng = random.Random(f"lab14:{seed}")
     outage_at = 360.0 + round(rng.uniform(0, 600))
     steps: list[tuple] = []
-    times = sorted(round(rng.uniform(1, STREAM_MIN * 60), 3) for _ in range(n))
+    times = sorted(round(rng.uniform(1, STREAM_MIN * 60), 3) for _i in range(n))
     for at, kind in zip(times, rng.choices(types, [_MIX[t] for t in types], k=n)):
         follows = None
         while True:  # a follow-up may have one of its own: signup, unsubscribe, signup again
@@ -132,9 +133,9 @@ def _fire(stack: Stack, kind: str, types: tuple[str, ...], fields: dict, follows
 
 def _guard(stack: Stack, expected: dict) -> None:
     if {s: stack.faults.policy(s) for s in stack.faults_on} != expected or stack.dispatcher.schedule != SCHEDULE:
-        raise ChaosChanged("the chaos profile or the sender's retry schedule changed during the run; an "
-                           "integration lives with the faults it is given: leave stack.faults and "
-                           "stack.dispatcher alone")
+        raise ChaosChanged(_("the chaos profile or the sender's retry schedule changed during the run; an "
+                             "integration lives with the faults it is given: leave stack.faults and "
+                             "stack.dispatcher alone"))
 
 
 def _run(stack: Stack, *, seed: int, install: Callable | None = None, watch: Callable | None = None,
@@ -160,7 +161,7 @@ def _run(stack: Stack, *, seed: int, install: Callable | None = None, watch: Cal
             kind, follows, fields, index = step
             fired[index] = _fire(stack, kind, types, fields, None if follows is None else fired[follows])
     stack.wait(timeout=None)  # the stream's last deliveries, retries and handlers
-    for _ in range(6 if recover else 0):  # the check replays what died, so only the handlers are judged
+    for _round in range(6 if recover else 0):  # the check replays what died, so only the handlers are judged
         if not stack.recover(since=t0):
             break
         stack.wait(timeout=None)
@@ -203,17 +204,17 @@ def measure(stack: Stack, effects: bool = True, lab: bool = False) -> dict:
     for eid, kind, created in zip(events["id"], events["type"], events["created_at"]):
         row = inbox.loc[eid] if eid in inbox.index else None
         if row is None:
-            why = f"never reached the receiver (its delivery is {delivery.get(eid, 'unknown')})"
+            why = Message("never reached the receiver (its delivery is {status})", status=delivery.get(eid, "unknown"))
         elif row["status"] != "processed":
-            why = f"its handler never finished (last error: {row['last_error']})"
+            why = Message("its handler never finished (last error: {error})", error=row["last_error"])
         else:
             why = look.missing(eid, kind, data[eid]) if look else None
         if why is None:
             lags.append((row["processed_at"] - created).total_seconds())
             if look and (again := look.twice(kind, data[eid])):
-                twice[eid] = f"{kind}: {again}"
+                twice[eid] = Message("{kind}: {why}", kind=kind, why=again)
         else:
-            lost[eid] = f"{kind}: {why}"
+            lost[eid] = Message("{kind}: {why}", kind=kind, why=why)
             lags.append(math.inf)
     lags.sort()
     wrong = stack.reconcile() if effects else pd.DataFrame(columns=["problem"])
@@ -248,91 +249,107 @@ class _Evidence:
     def _posts(self, channel: str, text: str) -> int:
         return sum(text in message for message in self.chat[channel])
 
-    def missing(self, eid: str, kind: str, d: dict) -> str | None:
+    def missing(self, eid: str, kind: str, d: dict) -> Message | None:
         """Why this event is not applied (None: it is)."""
         if kind == "contact.updated":
             have = self.versions.get(d["email"])
             have = None if have is None or pd.isna(have) else int(have)
             return None if have is not None and have >= d["version"] else \
-                f"version {d['version']} of {d['email']} is not in the CRM (its source_version: {have})"
+                Message("version {version} of {email} is not in the CRM (its source_version: {have})",
+                        version=d["version"], email=d["email"], have=have)
         if eid not in self.timeline:
-            return "no CRM timeline entry carries its event id"
+            return Message("no CRM timeline entry carries its event id")
         if kind == "form.submitted" and self._posts("leads", d["name"]) < self.forms[d["name"]]:
-            return f"no #leads message names {d['name']}"
+            return Message("no #leads message names {name}", name=d["name"])
         if kind == "form.submitted" and d["consent"] and d["form_id"] not in (self.tags.get(d["email"]) or []):
-            return f"{d['email']} gave consent but is not tagged {d['form_id']!r} on the newsletter list"
+            return Message("{email} gave consent but is not tagged {form_id!r} on the newsletter list",
+                           email=d["email"], form_id=d["form_id"])
         if kind == "order.completed" and d["total"] >= builtin.HIGH_VALUE_ORDER \
                 and not self._posts("sales", d["order_id"]):
-            return f"no #sales message for {d['order_id']} ({d['total']:.2f} {d['currency']})"
+            return Message("no #sales message for {order_id} ({total:.2f} {currency})", order_id=d["order_id"],
+                           total=d["total"], currency=d["currency"])
         return self._lab_missing(eid, kind, d) if self.lab else None
 
-    def _lab_missing(self, eid: str, kind: str, d: dict) -> str | None:
+    def _lab_missing(self, eid: str, kind: str, d: dict) -> Message | None:
         """What the lab's brief asks on top of the lesson's, and this event lacks (None: nothing)."""
         campaign = (d.get("utm") or {}).get("campaign") if kind == "form.submitted" else None
         if campaign and campaign not in self.timeline[eid]:
-            return f"its timeline entry does not name the campaign {campaign!r}"
+            return Message("its timeline entry does not name the campaign {campaign!r}", campaign=campaign)
         if campaign and not any(d["name"] in text and campaign in text for text in self.chat["leads"]):
-            return f"no #leads message names {d['name']} and the campaign {campaign!r}"
+            return Message("no #leads message names {name} and the campaign {campaign!r}", name=d["name"],
+                           campaign=campaign)
         if kind == "order.completed" and not all(f"{i['quantity']} x {i['name']}" in self.timeline[eid]
                                                  for i in d["items"]):
-            return "its timeline entry does not list what was bought, each item as 'quantity x name'"
+            return Message("its timeline entry does not list what was bought, each item as 'quantity x name'")
         if kind == "order.refunded" and d.get("reason") and d["reason"] not in self.timeline[eid]:
-            return f"its timeline entry does not give the refund's reason {d['reason']!r}"
+            return Message("its timeline entry does not give the refund's reason {reason!r}", reason=d["reason"])
         if kind == "cart.abandoned" and d["total"] >= CART_TO_CHASE and not self._posts("marketing", d["recover_url"]):
-            return f"no #marketing message with the recover_url of {d['cart_id']} ({d['total']:.2f} {d['currency']})"
+            return Message("no #marketing message with the recover_url of {cart_id} ({total:.2f} {currency})",
+                           cart_id=d["cart_id"], total=d["total"], currency=d["currency"])
         if kind == "cart.abandoned" and d["total"] < CART_TO_CHASE and self._posts("marketing", d["cart_id"]):
-            return f"a #marketing message for {d['cart_id']}, a cart of {d['total']:.2f} {d['currency']}: under " \
-                   f"{CART_TO_CHASE:g}"
+            return Message("a #marketing message for {cart_id}, a cart of {total:.2f} {currency}: under {least:g}",
+                           cart_id=d["cart_id"], total=d["total"], currency=d["currency"], least=CART_TO_CHASE)
         return None
 
-    def twice(self, kind: str, d: dict) -> str | None:
+    def twice(self, kind: str, d: dict) -> Message | None:
         """How this event was applied more than once (None: it was not)."""
         if kind == "form.submitted" and (n := self._posts("leads", d["name"])) > self.forms[d["name"]]:
-            return f"{n} #leads messages name {d['name']}"
+            return Message("{n} #leads messages name {name}", n=n, name=d["name"])
         if kind == "order.completed" and (n := self.rows[d["order_id"]]) > 1:
-            return f"{n} CRM order rows for {d['order_id']}"
+            return Message("{n} CRM order rows for {order_id}", n=n, order_id=d["order_id"])
         if kind == "order.completed" and (n := self._posts("sales", d["order_id"])) > 1:
-            return f"{n} #sales messages for {d['order_id']}"
+            return Message("{n} #sales messages for {order_id}", n=n, order_id=d["order_id"])
         if self.lab and kind == "cart.abandoned" and (n := self._posts("marketing", d["cart_id"])) > 1:
-            return f"{n} #marketing messages for {d['cart_id']}"
+            return Message("{n} #marketing messages for {cart_id}", n=n, cart_id=d["cart_id"])
         return None
 
 
 def _alert_text(m: dict) -> str:
     text = (f"{m['alert_min']:.1f}" if m["alert_min"] is not None else
-            f"none (sender's first dead letter: {m['sender_notice_min']:.1f})" if m["sender_notice_min"] else "none")
-    return text + (f", {len(m['false_alarms'])} before it" if m["false_alarms"] else "")
+            _("none (sender's first dead letter: {minutes:.1f})", minutes=m["sender_notice_min"])
+            if m["sender_notice_min"] else _("none"))
+    return text + (_(", {n} before it", n=len(m["false_alarms"])) if m["false_alarms"] else "")
 
 
-_BOARD = [  # target, bound, measured, met
-    ("events lost", "0", lambda m: f"{len(m['lost'])} of {m['events']}", lambda m: not m["lost"]),
-    ("events applied twice", "0", lambda m: str(len(m["twice"])) if m["applied"] else "nothing applied",
+_ALERT_BOUND = f"≤ {TARGETS['alert_min']:g}, none before"
+_BOARD = [  # target, bound, measured, met (target and bound in English, as keys: _said says them)
+    ("events lost", "0", lambda m: _("{n} of {events}", n=len(m["lost"]), events=m["events"]),
+     lambda m: not m["lost"]),
+    ("events applied twice", "0", lambda m: str(len(m["twice"])) if m["applied"] else _("nothing applied"),
      lambda m: m["applied"] > 0 and not m["twice"]),  # applying nothing is not applying once
     ("records that disagree", "0", lambda m: str(len(m["disagree"])), lambda m: len(m["disagree"]) == 0),
     ("p95 lag (min)", f"≤ {TARGETS['p95_lag_min']:g}",
-     lambda m: "∞ (over 5% never applied)" if math.isinf(m["p95_lag_min"]) else f"{m['p95_lag_min']:.1f}",
+     lambda m: _("∞ (over 5% never applied)") if math.isinf(m["p95_lag_min"]) else f"{m['p95_lag_min']:.1f}",
      lambda m: m["p95_lag_min"] <= TARGETS["p95_lag_min"]),
-    ("your alert (min after outage start)", f"≤ {TARGETS['alert_min']:g}, none before", _alert_text,
+    ("your alert (min after outage start)", _ALERT_BOUND, _alert_text,
      lambda m: m["alert_min"] is not None and m["alert_min"] <= TARGETS["alert_min"] and not m["false_alarms"]),
 ]
+
+
+def _said(text: str) -> str:
+    """A target's name or bound from :data:`_BOARD` in the learner's language (a bound with no words as it is)."""
+    return {"events lost": _("events lost"), "events applied twice": _("events applied twice"),
+            "records that disagree": _("records that disagree"), "p95 lag (min)": _("p95 lag (min)"),
+            "your alert (min after outage start)": _("your alert (min after outage start)"),
+            _ALERT_BOUND: _("≤ {n:g}, none before", n=TARGETS["alert_min"])}.get(text, text)
 
 
 def scoreboard(stack: Stack) -> pd.DataFrame:
     """One row per target: its bound, what this run measured, and whether it was met."""
     m = measure(stack)
-    return pd.DataFrame([(t, b, measured(m), bool(met(m))) for t, b, measured, met in _BOARD],
+    return pd.DataFrame([(_said(t), _said(b), measured(m), bool(met(m))) for t, b, measured, met in _BOARD],
                         columns=["target", "bound", "measured", "met"])
 
 
 def targets_table() -> pd.DataFrame:
     """The targets and their bounds."""
-    return pd.DataFrame([row[:2] for row in _BOARD], columns=["target", "bound"])
+    return pd.DataFrame([(_said(t), _said(b)) for t, b, _measured, _met in _BOARD], columns=["target", "bound"])
 
 
 def chaos_table() -> pd.DataFrame:
     """The chaos profile: service, fault, setting."""
     rows = [(s, k, str(v)) for s, settings in CHAOS.items() for k, v in settings.items()]
-    rows.append(("receiver", "outage", f"{OUTAGE_MIN} min, starting 6 to 16 min into the run"))
+    rows.append(("receiver", "outage", _("{minutes} min, starting 6 to 16 min into the run", minutes=OUTAGE_MIN)))
     return pd.DataFrame(rows, columns=["service", "fault", "setting"])
 
 
@@ -349,9 +366,9 @@ def _graded(seed: int, effects: bool = True, **options: Any) -> tuple[list[str],
                 raise NotImplementedError(error.removeprefix("NotImplementedError: "))
         return missing, measure(stack, effects, lab=True)
     except ChaosChanged:
-        fail(expected="the chaos profile and the sender's retry schedule left as they are",
-             got="your code changed stack.faults or stack.dispatcher during the run",
-             hint="an integration lives with the faults and the sender it is given: alert and recover instead")
+        fail(expected=_("the chaos profile and the sender's retry schedule left as they are"),
+             got=_("your code changed stack.faults or stack.dispatcher during the run"),
+             hint=_("an integration lives with the faults and the sender it is given: alert and recover instead"))
     finally:
         stack.stop()
 
@@ -359,8 +376,8 @@ def _graded(seed: int, effects: bool = True, **options: Any) -> tuple[list[str],
 def _handlers(functions: dict[str, Any]) -> Callable[[Stack], None]:
     """An install() that registers each ``fn(event, crm, email, notifier)`` for its type."""
     for kind, fn in functions.items():
-        expect(callable(fn), expected=f"a function for {kind}", got=show(fn),
-               hint="run the answer cell that defines the handlers, then this check")
+        expect(callable(fn), expected=_("a function for {kind}", kind=kind), got=show(fn),
+               hint=_("run the answer cell that defines the handlers, then this check"))
 
     def install(stack: Stack) -> None:
         for kind, fn in functions.items():
@@ -417,7 +434,7 @@ def _case(seed: int, handlers: dict[str, Callable], events: list[dict], what: st
 
 def _member(stack: Stack, address: str) -> str:
     member = stack.email.member(address)
-    return "no member" if member is None else show({k: member.get(k) for k in ("email", "status", "tags")})
+    return _("no member") if member is None else show({k: member.get(k) for k in ("email", "status", "tags")})
 
 
 def _chased(stack: Stack, event: dict, chased: bool) -> list[tuple[bool, str, Any, str]]:
@@ -426,151 +443,167 @@ def _chased(stack: Stack, event: dict, chased: bool) -> list[tuple[bool, str, An
     posts = [text for text in stack.notifier.messages("marketing")["text"] if d["cart_id"] in text]
     size, least = f"{d['total']:.2f} {d['currency']}", f"{CART_TO_CHASE:g}"
     if chased:
-        return [("abandoned-cart" in tags, f"{d['email']} tagged 'abandoned-cart' for a cart of {size}",
-                 _member(stack, d["email"]), f"tag carts of {least} or more: email.tag(address, 'abandoned-cart')"),
-                (len(posts) == 1 and d["recover_url"] in posts[0], f"one #marketing message with {d['recover_url']}",
-                 show(posts, 300), f"post the cart's recover_url to #marketing, last, for carts of {least} or more "
-                                   "(>=, not >)")]
-    return [("abandoned-cart" not in tags, f"{d['email']} not tagged for a cart of {size}, under {least}",
-             _member(stack, d["email"]), f"tag and post only when the cart's total is {least} or more"),
-            (not posts, f"no #marketing message for {d['cart_id']}, a cart of {size}", show(posts, 300),
-             "a small cart is not worth chasing: leave #marketing alone")]
+        return [("abandoned-cart" in tags, _("{email} tagged 'abandoned-cart' for a cart of {size}", email=d["email"],
+                                             size=size),
+                 _member(stack, d["email"]), _("tag carts of {least} or more: email.tag(address, 'abandoned-cart')",
+                                               least=least)),
+                (len(posts) == 1 and d["recover_url"] in posts[0],
+                 _("one #marketing message with {url}", url=d["recover_url"]), show(posts, 300),
+                 _("post the cart's recover_url to #marketing, last, for carts of {least} or more (>=, not >)",
+                   least=least))]
+    return [("abandoned-cart" not in tags, _("{email} not tagged for a cart of {size}, under {least}",
+                                             email=d["email"], size=size, least=least),
+             _member(stack, d["email"]), _("tag and post only when the cart's total is {least} or more", least=least)),
+            (not posts, _("no #marketing message for {cart_id}, a cart of {size}", cart_id=d["cart_id"], size=size),
+             show(posts, 300), _("a small cart is not worth chasing: leave #marketing alone"))]
 
 
-_LOST_HINTS = {
-    "never reached": "once deliveries succeed again, recover the dead letters (stack.recover(since=...)); a "
-                     "replay can fail too, so look again the next minute while any are dead",
-    "never finished": "your handler raised that error on every try: run it by hand on that event and fix it; "
-                      "a 404 from email.tag means 'not on the list'",
-    "campaign": "a form with utm names its campaign, event['data']['utm']['campaign'], in its timeline entry and "
-                "in its #leads message; a form may have no utm, or utm without a campaign",
-    "what was bought": "list the order's items in its timeline entry, as in lab 04: 'quantity x name' for each "
-                       "item of event['data']['items'], joined with ', '",
-    "refund's reason": "put the refund's reason in its timeline entry (some refunds have none: use .get)",
-    "#marketing": f"a cart of {CART_TO_CHASE:g} or more: one #marketing message with its recover_url, posted "
-                  "last; a smaller cart: no message and no tag",
-    "timeline": "add a CRM timeline entry with event_id=event['id'] (it also makes a second run harmless)",
-    "#leads": "post one message to #leads per form, with the person's name in it",
-    "tagged": "after subscribing a lead who gave consent, tag them with the form id: email.tag(address, form_id)",
-    "source_version": "store the version as source_version, and skip an update whose version is not newer "
-                      "than the one the CRM has",
-    "#sales": "post to #sales for every order of 500 or more, with the order id in the message",
-}
-_TWICE_HINT = ("a handler runs again when one of its calls failed: upsert (crm.put_order, not create_order), "
-               "and post to the chat last, after every call that can fail")
+def _lost_hints() -> dict[str, str]:
+    """What to do about a lost event, by a word of its reason (the reasons are English: see measure)."""
+    return {
+        "never reached": _("once deliveries succeed again, recover the dead letters (stack.recover(since=...)); a "
+                           "replay can fail too, so look again the next minute while any are dead"),
+        "never finished": _("your handler raised that error on every try: run it by hand on that event and fix it; "
+                            "a 404 from email.tag means 'not on the list'"),
+        "campaign": _("a form with utm names its campaign, event['data']['utm']['campaign'], in its timeline entry "
+                      "and in its #leads message; a form may have no utm, or utm without a campaign"),
+        "what was bought": _("list the order's items in its timeline entry, as in lab 04: 'quantity x name' for each "
+                             "item of event['data']['items'], joined with ', '"),
+        "refund's reason": _("put the refund's reason in its timeline entry (some refunds have none: use .get)"),
+        "#marketing": _("a cart of {least:g} or more: one #marketing message with its recover_url, posted last; a "
+                        "smaller cart: no message and no tag", least=CART_TO_CHASE),
+        "timeline": _("add a CRM timeline entry with event_id=event['id'] (it also makes a second run harmless)"),
+        "#leads": _("post one message to #leads per form, with the person's name in it"),
+        "tagged": _("after subscribing a lead who gave consent, tag them with the form id: "
+                    "email.tag(address, form_id)"),
+        "source_version": _("store the version as source_version, and skip an update whose version is not newer "
+                            "than the one the CRM has"),
+        "#sales": _("post to #sales for every order of 500 or more, with the order id in the message"),
+    }
 
 
 def _hint(m: dict, target: str) -> str:
     if target == "events lost":
         reason = min(m["lost"].values(), key=lambda r: "injected fault" in r)
-        return next((hint for key, hint in _LOST_HINTS.items() if key in reason), "compare with the brief")
+        return next((hint for key, hint in _lost_hints().items() if key in reason), _("compare with the brief"))
     if target == "events applied twice":
-        return _TWICE_HINT
+        return _("a handler runs again when one of its calls failed: upsert (crm.put_order, not create_order), "
+                 "and post to the chat last, after every call that can fail")
     if target == "records that disagree":
         row = m["disagree"].iloc[0]
-        return ("the newest subscription change must win: pass subscribed_at=event_time(event), and leave the "
-                "email platform alone when newer_change_kept(answer)" if row["system"] == "email" else
-                "a refund may come before its order: record it from the refund, and keep 'refunded' when the "
-                "order arrives" if row["entity"] == "order" else
-                "every event about a person must leave a CRM contact: upsert it" if row["problem"] == "missing"
-                else "an older contact.updated must not overwrite a newer one: compare versions first")
+        return (_("the newest subscription change must win: pass subscribed_at=event_time(event), and leave the "
+                  "email platform alone when newer_change_kept(answer)") if row["system"] == "email" else
+                _("a refund may come before its order: record it from the refund, and keep 'refunded' when the "
+                  "order arrives") if row["entity"] == "order" else
+                _("every event about a person must leave a CRM contact: upsert it") if row["problem"] == "missing"
+                else _("an older contact.updated must not overwrite a newer one: compare versions first"))
     if target.startswith("p95"):
-        return "recover the dead letters as soon as deliveries succeed again, not hours later"
-    return ("about 1 delivery in 10 fails on a normal day: alert when most attempts of the last couple of "
-            "minutes fail, once, with stack.notifier.post('alerts', text)")
+        return _("recover the dead letters as soon as deliveries succeed again, not hours later")
+    return _("about 1 delivery in 10 fails on a normal day: alert when most attempts of the last couple of "
+             "minutes fail, once, with stack.notifier.post('alerts', text)")
 
 
 def _evidence(m: dict, target: str) -> str:
     """What went wrong for ``target``, with the first example."""
+    language = current_language()
     if target == "events lost":
         kinds = Counter(reason.split(":")[0] for reason in m["lost"].values())
         # The example: one that did not die of an injected fault on its last try, if there is one.
         eid, reason = min(m["lost"].items(), key=lambda item: "injected fault" in item[1])
-        return (f"{len(m['lost'])} of {m['events']} lost ({', '.join(f'{k} ×{n}' for k, n in sorted(kinds.items()))})"
-                f"; e.g. {eid}, {reason}")
+        return _("{n} of {events} lost ({kinds}); e.g. {id}, {reason}", n=len(m["lost"]), events=m["events"],
+                 kinds=", ".join(f"{k} ×{n}" for k, n in sorted(kinds.items())), id=eid,
+                 reason=say(reason, language))
     if target == "events applied twice" and m["twice"]:
         eid, reason = next(iter(m["twice"].items()))
-        return f"{len(m['twice'])} applied twice; e.g. {eid}, {reason}"
+        return _("{n} applied twice; e.g. {id}, {reason}", n=len(m["twice"]), id=eid, reason=say(reason, language))
     if target == "records that disagree":
         row = m["disagree"].iloc[0]
-        field = f" {row['field']} (source: {show(row['expected'])}, found: {show(row['actual'])})" \
-            if isinstance(row["field"], str) else ""
-        return (f"{len(m['disagree'])} disagree with the source; e.g. {row['system']} {row['entity']} {row['key']}: "
-                f"{row['problem']}{field}")
-    return next(measured(m) for t, _, measured, _ in _BOARD if t == target)
+        field = _(" {field} (source: {expected}, found: {actual})", field=row["field"], expected=show(row["expected"]),
+                  actual=show(row["actual"])) if isinstance(row["field"], str) else ""
+        return _("{n} disagree with the source; e.g. {system} {entity} {key}: {problem}{field}", n=len(m["disagree"]),
+                 system=row["system"], entity=row["entity"], key=row["key"], problem=row["problem"], field=field)
+    return next(measured(m) for t, _bound, measured, _met in _BOARD if t == target)
 
 
 def _require(m: dict, targets: list[str], what: str) -> None:
     """Fail on the first of ``targets`` that ``m`` misses, with its evidence and hint."""
-    for target, bound, _, met in _BOARD:
+    for target, bound, _measured, met in _BOARD:
         if target in targets and not met(m):
-            fail(expected=f"{target}: {bound} ({what})", got=_evidence(m, target), hint=_hint(m, target))
+            fail(expected=f"{_said(target)}: {_said(bound)} ({what})", got=_evidence(m, target),
+                 hint=_hint(m, target))
 
 
 @exercise("14.1", points=3, title="Signup handlers that survive chaos")
 def _signup(on_newsletter_subscribed, on_newsletter_unsubscribed, on_contact_updated, on_form_submitted):
     install = _handlers(dict(zip(SIGNUP, (on_newsletter_subscribed, on_newsletter_unsubscribed,
                                           on_contact_updated, on_form_submitted))))
-    _, m = _graded(141, install=install, types=SIGNUP, events=50, recover=True)
-    _require(m, ["events lost", "events applied twice", "records that disagree"], f"{m['events']} signup events")
-    return f"{m['events']} signup events, reordered, doubled and replayed: none lost, none twice, none wrong"
+    _missing, m = _graded(141, install=install, types=SIGNUP, events=50, recover=True)
+    _require(m, ["events lost", "events applied twice", "records that disagree"],
+             _("{n} signup events", n=m["events"]))
+    return _("{n} signup events, reordered, doubled and replayed: none lost, none twice, none wrong", n=m["events"])
 
 
 @exercise("14.2", points=3, title="Shop handlers that survive chaos")
 def _shop(on_order_completed, on_order_refunded, on_cart_abandoned):
     install = _handlers(dict(zip(SHOP, (on_order_completed, on_order_refunded, on_cart_abandoned))))
-    _, m = _graded(142, install=install, types=SHOP, events=45, recover=True)
-    _require(m, ["events lost", "events applied twice", "records that disagree"], f"{m['events']} shop events")
+    _missing, m = _graded(142, install=install, types=SHOP, events=45, recover=True)
+    _require(m, ["events lost", "events applied twice", "records that disagree"], _("{n} shop events", n=m["events"]))
     big, small = _cart("evt_lab_1", "bia.santos@example.com", 250.0), _cart("evt_lab_2", "davi.rocha@example.com", 35.0)
     _case(142, dict(zip(SHOP, (on_order_completed, on_order_refunded, on_cart_abandoned))), [big, small],
-          "two members of the list leave carts of 250.00 and 35.00 BRL",
+          _("two members of the list leave carts of 250.00 and 35.00 BRL"),
           lambda stack: _chased(stack, big, True) + _chased(stack, small, False),
           members=("bia.santos@example.com", "davi.rocha@example.com"))
-    return (f"{m['events']} shop events, reordered, doubled and replayed: every order right, none twice; "
-            "only the big cart chased")
+    return _("{n} shop events, reordered, doubled and replayed: every order right, none twice; only the big cart "
+             "chased", n=m["events"])
 
 
 @exercise("14.3", points=3, title="On call: alert, then recover")
 def _on_call(watch):
-    expect(callable(watch), expected="a function watch(stack, now, state)", got=show(watch),
-           hint="run the answer cell that defines watch, then this check")
+    expect(callable(watch), expected=_("a function watch(stack, now, state)"), got=show(watch),
+           hint=_("run the answer cell that defines watch, then this check"))
     notes = []
     for seed in (143, 1433):  # outages that begin 6 minutes apart
-        _, m = _graded(seed, effects=False, install=lambda stack: None, watch=watch, events=70)
+        _missing, m = _graded(seed, effects=False, install=lambda stack: None, watch=watch, events=70)
         start_ = f"{pd.Timestamp(m['outage'][0], unit='s', tz='UTC'):%H:%M:%S}"
-        expect(not m["false_alarms"], expected=f"no #alerts message before the outage began at {start_}",
-               got=f"{len(m['false_alarms'])}, the first at "
-                   f"{pd.Timestamp(m['false_alarms'][0], unit='s', tz='UTC'):%H:%M:%S}" if m["false_alarms"] else "",
-               hint="about 1 delivery in 10 fails on a normal day: alert on the share of failed attempts over a "
-                    "window (say over half of the last 2 minutes), not on one failure")
-        _require(m, ["your alert (min after outage start)"], f"the outage began at {start_}")
-        expect(len(m["alert_texts"]) <= 3, expected="one message when the trouble starts, one when it ends",
-               got=f"{len(m['alert_texts'])} messages of yours in #alerts",
-               hint="remember in state that the alert is firing, and post again only when that changes")
-        _require(m, ["events lost", "p95 lag (min)"], f"{m['events']} events")
-        notes.append(f"alert {m['alert_min']:.1f} min into the outage, p95 lag {m['p95_lag_min']:.1f} min")
-    return "; ".join(notes) + "; nothing lost"
+        expect(not m["false_alarms"], expected=_("no #alerts message before the outage began at {start}", start=start_),
+               got=_("{n}, the first at {at}", n=len(m["false_alarms"]),
+                     at=f"{pd.Timestamp(m['false_alarms'][0], unit='s', tz='UTC'):%H:%M:%S}") if m["false_alarms"]
+               else "",
+               hint=_("about 1 delivery in 10 fails on a normal day: alert on the share of failed attempts over a "
+                      "window (say over half of the last 2 minutes), not on one failure"))
+        _require(m, ["your alert (min after outage start)"], _("the outage began at {start}", start=start_))
+        expect(len(m["alert_texts"]) <= 3, expected=_("one message when the trouble starts, one when it ends"),
+               got=_("{n} messages of yours in #alerts", n=len(m["alert_texts"])),
+               hint=_("remember in state that the alert is firing, and post again only when that changes"))
+        _require(m, ["events lost", "p95 lag (min)"], _("{n} events", n=m["events"]))
+        notes.append(_("alert {alert:.1f} min into the outage, p95 lag {lag:.1f} min", alert=m["alert_min"],
+                       lag=m["p95_lag_min"]))
+    return "; ".join(notes) + _("; nothing lost")
 
 
 @exercise("14.4", points=3, title="The whole integration under chaos")
 def _capstone(install, watch):
-    expect(callable(install) and callable(watch), expected="install(stack) and watch(stack, now, state)",
-           got=f"{show(install)} and {show(watch)}", hint="run the answer cells above, then this check")
+    expect(callable(install) and callable(watch), expected=_("install(stack) and watch(stack, now, state)"),
+           got=_("{install} and {watch}", install=show(install), watch=show(watch)),
+           hint=_("run the answer cells above, then this check"))
     missing, m = _graded(144, install=install, watch=watch)
-    expect(not missing, expected="a handler of yours for every event type", got=f"none for {', '.join(missing)}",
-           hint="in install, call stack.receiver.on(type)(handler) for all seven types; built-in ones do not count")
+    expect(not missing, expected=_("a handler of yours for every event type"),
+           got=_("none for {types}", types=", ".join(missing)),
+           hint=_("in install, call stack.receiver.on(type)(handler) for all seven types; built-in ones do not count"))
     errors: dict[str, set] = {}  # error -> the types whose handlers died of it
     for reason in m["lost"].values():
         if "never finished" in reason:
             errors.setdefault(reason.split("last error: ")[-1][:-1], set()).add(reason.split(":")[0])
     error, kinds = max(errors.items(), key=lambda e: len(e[1]), default=("", set()))
-    expect(len(kinds) < 3, expected="each type's handler doing that type's work",
-           got=f"{len(kinds)} types whose handlers fail with the same error, {error}",
-           hint="look for code they share: a helper they all call, or a lambda made in a loop, which sees the "
-                "loop's last fn unless you bind it (`lambda event, fn=fn: fn(...)`)")
-    missed = [(target, bound) for target, bound, _, met in _BOARD if not met(m)]
+    expect(len(kinds) < 3, expected=_("each type's handler doing that type's work"),
+           got=_("{n} types whose handlers fail with the same error, {error}", n=len(kinds), error=error),
+           hint=_("look for code they share: a helper they all call, or a lambda made in a loop, which sees the "
+                  "loop's last fn unless you bind it (`lambda event, fn=fn: fn(...)`)"))
+    missed = [(target, bound) for target, bound, _measured, met in _BOARD if not met(m)]
     if missed:
-        fail(expected="all 5 targets met", got=f"{5 - len(missed)} of 5 met; missed: " + "; ".join(
-            f"{target} ({bound}): {_evidence(m, target)}" for target, bound in missed), hint=_hint(m, missed[0][0]))
-    return (f"all 5 targets met: {m['events']} events, none lost or twice, p95 lag {m['p95_lag_min']:.1f} min, "
-            f"alert {m['alert_min']:.1f} min into the outage")
+        fail(expected=_("all 5 targets met"),
+             got=_("{n} of 5 met; missed: {missed}", n=5 - len(missed), missed="; ".join(
+                 f"{_said(target)} ({_said(bound)}): {_evidence(m, target)}" for target, bound in missed)),
+             hint=_hint(m, missed[0][0]))
+    return _("all 5 targets met: {n} events, none lost or twice, p95 lag {lag:.1f} min, alert {alert:.1f} min into "
+             "the outage", n=m["events"], lag=m["p95_lag_min"], alert=m["alert_min"])
