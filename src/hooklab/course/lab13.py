@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 
 import pandas as pd
 
@@ -20,19 +20,40 @@ from .. import monitor
 from ..signing import generate_secret
 from ..stack import Stack, start
 from .checks import exercise, expect, fail, show
+from .messages import Message, _, current_language, say
 
 __all__ = ["FAULTS", "incident", "windows"]
 
+
+class _Described(Mapping):
+    """Names and what each one means, read in the learner's language (the lab prints them)."""
+
+    def __init__(self, **described: Message) -> None:
+        self._described = described
+
+    def __getitem__(self, name: str) -> str:
+        return say(self._described[name], current_language())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._described)
+
+    def __len__(self) -> int:
+        return len(self._described)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
 #: What can go wrong in an incident (the names :func:`incident` and the 13.4 check use).
-FAULTS = {
-    "healthy": "nothing went wrong",
-    "slow_crm": "the CRM took seconds to answer each call, so the handlers fell behind",
-    "flaky_receiver": "the integration endpoint answered a 5xx error to a share of the deliveries",
-    "outage": "the integration endpoint could not be reached for several minutes",
-    "duplicates": "the network delivered some webhooks twice, the receiver's dedup was off, "
-                  "and the order handler creates a CRM row per call",
-    "wrong_secret": "after a deploy the receiver verified signatures with a different secret than the sender's",
-}
+FAULTS = _Described(
+    healthy=Message("nothing went wrong"),
+    slow_crm=Message("the CRM took seconds to answer each call, so the handlers fell behind"),
+    flaky_receiver=Message("the integration endpoint answered a 5xx error to a share of the deliveries"),
+    outage=Message("the integration endpoint could not be reached for several minutes"),
+    duplicates=Message("the network delivered some webhooks twice, the receiver's dedup was off, "
+                       "and the order handler creates a CRM row per call"),
+    wrong_secret=Message("after a deploy the receiver verified signatures with a different secret than the sender's"),
+)
 
 _MIX = (["newsletter.subscribed"] * 3 + ["order.completed"] * 3
         + ["contact.updated", "form.submitted", "newsletter.unsubscribed", "order.refunded", "cart.abandoned"])
@@ -159,25 +180,26 @@ DELAYS = [
 def _judge_delays(delays: Callable, frame: pd.DataFrame, want_p95: float, want_unprocessed: int) -> None:
     got = delays(frame.copy())
     expect(isinstance(got, dict) and {"p95_lag_s", "unprocessed"} <= set(got),
-           expected="a dict with 'p95_lag_s' and 'unprocessed'", got=got,
-           hint='return {"p95_lag_s": ..., "unprocessed": ...}')
+           expected=_("a dict with 'p95_lag_s' and 'unprocessed'"), got=got,
+           hint=_("return {code}", code='{"p95_lag_s": ..., "unprocessed": ...}'))
     expect(isinstance(got["unprocessed"], (int, float)) and got["unprocessed"] == want_unprocessed,
-           expected=f"unprocessed = {want_unprocessed} (events with no processed_at)",
-           got=got["unprocessed"], hint="count the rows where processed_at is missing (NaT): .isna().sum()")
+           expected=_("unprocessed = {n} (events with no processed_at)", n=want_unprocessed),
+           got=got["unprocessed"], hint=_("count the rows where processed_at is missing (NaT): .isna().sum()"))
     p95 = got["p95_lag_s"]
     expect(isinstance(p95, (int, float)) and not math.isnan(p95)
            and math.isclose(p95, want_p95, rel_tol=0.01, abs_tol=0.01),
-           expected=f"p95_lag_s ≈ {want_p95:.2f} s ({len(frame)} events, {want_unprocessed} unprocessed)",
+           expected=_("p95_lag_s ≈ {p95:.2f} s ({n} events, {unprocessed} unprocessed)", p95=want_p95, n=len(frame),
+                      unprocessed=want_unprocessed),
            got=round(p95, 3) if isinstance(p95, (int, float)) else p95,
-           hint="lag = (processed_at - created_at).dt.total_seconds(); drop the missing ones, then "
-                ".quantile(0.95); 0.0 when nothing was processed (not the mean, not the max)")
+           hint=_("lag = (processed_at - created_at).dt.total_seconds(); drop the missing ones, then "
+                  ".quantile(0.95); 0.0 when nothing was processed (not the mean, not the max)"))
 
 
 @exercise("13.1", points=2, title="Delays: p95 lag and events still waiting")
 def _delays(delays):
     for lags, (p95, unprocessed) in DELAYS:
         _judge_delays(delays, _events_frame(lags), p95, unprocessed)
-    return "an event that never arrives has no lag, so you count it apart"
+    return _("an event that never arrives has no lag, so you count it apart")
 
 
 # -- 13.2 frequent errors ---------------------------------------------------------------------------
@@ -208,22 +230,23 @@ SHARES = [
 
 def _judge_shares(error_shares: Callable, frame: pd.DataFrame, want: dict) -> None:
     got = error_shares(frame.copy())
-    expect(isinstance(got, dict), expected="a dict like {'503': 0.2, 'timeout': 0.05}", got=got,
-           hint="build a dict: result -> share")
+    expect(isinstance(got, dict), expected=_("a dict like {example}", example="{'503': 0.2, 'timeout': 0.05}"),
+           got=got, hint=_("build a dict: result -> share"))
     expect(sorted(map(str, got)) == sorted(want) and all(isinstance(k, str) for k in got),
-           expected=f"the keys {sorted(want)} (failed attempts only)", got=sorted(got, key=str),
-           hint="the key is str(status_code) when there is one, else the error ('timeout', 'connection'); "
-                "leave out attempts whose outcome is 'delivered'")
+           expected=_("the keys {keys} (failed attempts only)", keys=sorted(want)), got=sorted(got, key=str),
+           hint=_("the key is str(status_code) when there is one, else the error ('timeout', 'connection'); "
+                  "leave out attempts whose outcome is 'delivered'"))
     off = {k: round(float(got[k]), 3) for k in want if not math.isclose(got[k], want[k], abs_tol=0.001)}
-    expect(not off, expected=f"shares of ALL {len(frame)} attempts: {show({k: round(v, 3) for k, v in want.items()})}",
-           got=show(off), hint="divide each count by the number of attempts, delivered ones included")
+    expect(not off, expected=_("shares of ALL {n} attempts: {shares}", n=len(frame),
+                               shares=show({k: round(v, 3) for k, v in want.items()})),
+           got=show(off), hint=_("divide each count by the number of attempts, delivered ones included"))
 
 
 @exercise("13.2", points=2, title="Frequent errors: failure share by status")
 def _errors(error_shares):
     for rows, want in SHARES:
         _judge_shares(error_shares, _attempts_frame(rows), want)
-    return "a 5xx says the receiver struggles, a 401 says the configuration is wrong"
+    return _("a 5xx says the receiver struggles, a 401 says the configuration is wrong")
 
 
 # -- 13.3 alert transitions -------------------------------------------------------------------------
@@ -255,28 +278,30 @@ TRANSITIONS = [
 def _judge_transitions(alert_transitions: Callable, frame: pd.DataFrame, limits: dict, want: list[tuple]) -> None:
     got = alert_transitions(frame.copy(), dict(limits))
     again = alert_transitions(frame.copy(), dict(limits))
-    expect(isinstance(got, list), expected="a list of (window, metric, state) tuples", got=got,
-           hint="collect the tuples in a list and return it")
+    expect(isinstance(got, list), expected=_("a list of (window, metric, state) tuples"), got=got,
+           hint=_("collect the tuples in a list and return it"))
     got_t = [tuple(t) for t in got]
     firings = [t for t in got_t if len(t) == 3 and t[2] == "firing"]
-    expect(len(firings) <= len([t for t in want if t[2] == "firing"]),
-           expected=f"{len([t for t in want if t[2] == 'firing'])} 'firing' message(s) for "
-                    f"{len(frame)} windows", got=f"{len(firings)}: {show(firings)}",
-           hint="post when a metric starts breaching, not on every window it stays above the threshold "
-                "(remember which metrics are firing already)")
-    expect(sorted(got_t) == sorted(want), expected=f"the transitions {show(want, 300)}", got=show(got_t, 300),
-           hint="breached means value > threshold; 'firing' when a metric becomes breached, 'resolved' "
-                "when it goes back under; every metric starts quiet; the tuple is (window, metric, state)")
-    expect([tuple(t) for t in again] == got_t, expected="the same answer when called twice",
+    wanted = len([t for t in want if t[2] == "firing"])
+    expect(len(firings) <= wanted,
+           expected=_("{n} 'firing' message(s) for {windows} windows", count=wanted, n=wanted, windows=len(frame)),
+           got=f"{len(firings)}: {show(firings)}",
+           hint=_("post when a metric starts breaching, not on every window it stays above the threshold "
+                  "(remember which metrics are firing already)"))
+    expect(sorted(got_t) == sorted(want), expected=_("the transitions {want}", want=show(want, 300)),
+           got=show(got_t, 300),
+           hint=_("breached means value > threshold; 'firing' when a metric becomes breached, 'resolved' "
+                  "when it goes back under; every metric starts quiet; the tuple is (window, metric, state)"))
+    expect([tuple(t) for t in again] == got_t, expected=_("the same answer when called twice"),
            got=show([tuple(t) for t in again], 200),
-           hint="start from an empty set of firing metrics inside the function, not in a global")
+           hint=_("start from an empty set of firing metrics inside the function, not in a global"))
 
 
 @exercise("13.3", points=3, title="Alert on a change, not on every window")
 def _alerts(alert_transitions):
     for frame, limits, want in TRANSITIONS:
         _judge_transitions(alert_transitions, frame, limits, want)
-    return "one message when things break, one when they recover: a channel people keep reading"
+    return _("one message when things break, one when they recover: a channel people keep reading")
 
 
 # -- 13.4 the diagnosis ------------------------------------------------------------------------------
@@ -286,7 +311,7 @@ _CASES = [(401, "outage"), (402, "healthy"), (403, "duplicates"), (404, "flaky_r
           (405, "wrong_secret"), (406, "slow_crm"), (407, "flaky_receiver"), (408, "slow_crm")]
 
 
-def _judge_incidents(diagnose, cases: list[tuple[int, str]], which: str, hint: str) -> None:
+def _judge_incidents(diagnose, cases: list[tuple[int, str]], expected: str, hint: str) -> None:
     """``diagnose`` names the fault of each seeded incident in ``cases`` ((seed, fault) pairs)."""
     wrong = []
     for n, (seed, fault) in enumerate(cases, 1):
@@ -295,18 +320,18 @@ def _judge_incidents(diagnose, cases: list[tuple[int, str]], which: str, hint: s
             got = diagnose(stack)
         finally:
             stack.stop()
-        expect(got in FAULTS, expected=f"one of {list(FAULTS)}", got=got,
-               hint="return the name of the fault as a string, e.g. 'slow_crm'")
+        expect(got in FAULTS, expected=_("one of {names}", names=list(FAULTS)), got=got,
+               hint=_("return the name of the fault as a string, e.g. 'slow_crm'"))
         if got != fault:
-            wrong.append(f"incident {n}: {got!r}, it was {fault!r}")
+            wrong.append(_("incident {n}: {got!r}, it was {fault!r}", n=n, got=got, fault=fault))
     if wrong:
-        fail(expected=f"all {len(cases)} {which} incidents named right", got=f"{len(wrong)} wrong ({'; '.join(wrong)})",
+        fail(expected=expected, got=_("{n} wrong ({cases})", count=len(wrong), n=len(wrong), cases="; ".join(wrong)),
              hint=hint)
 
 
 @exercise("13.4", points=4, title="Name the fault from the metrics alone")
 def _diagnose(diagnose):
-    _judge_incidents(diagnose, _CASES, "hidden",
-                     "look at errors first (which status or error?), then reconcile() (which problem?), "
-                     "then the lag: errors and outages cause delays too")
-    return f"{len(_CASES)} hidden incidents, every one named from its evidence"
+    _judge_incidents(diagnose, _CASES, _("all {n} hidden incidents named right", n=len(_CASES)),
+                     _("look at errors first (which status or error?), then reconcile() (which problem?), "
+                       "then the lag: errors and outages cause delays too"))
+    return _("{n} hidden incidents, every one named from its evidence", n=len(_CASES))

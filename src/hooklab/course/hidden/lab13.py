@@ -10,6 +10,7 @@ import pandas as pd
 from ..checks import hidden
 from ..lab13 import (_attempts_frame, _events_frame, _judge_delays, _judge_incidents, _judge_shares,
                      _judge_transitions)
+from ..messages import _
 
 
 # -- 13.1 ------------------------------------------------------------------------------------------
@@ -21,14 +22,14 @@ def _delays_truth(events: pd.DataFrame) -> tuple[float, int]:
 
 
 def _random_lags(rng: random.Random, n: int, unprocessed: float, outlier: bool) -> list[float | None]:
-    lags: list[float | None] = [round(rng.expovariate(1 / rng.choice([2, 20, 90])), 3) for _ in range(n)]
+    lags: list[float | None] = [round(rng.expovariate(1 / rng.choice([2, 20, 90])), 3) for _i in range(n)]
     if outlier:
         lags[rng.randrange(n)] = 5000.0
     return [None if rng.random() < unprocessed else lag for lag in lags]
 
 
 @hidden("13.1")
-def _(delays):
+def _delays(delays):
     rng = random.Random(1301)
     frames = [_events_frame(_random_lags(rng, n, unprocessed, outlier), every=rng.uniform(0.5, 3))
               for n, unprocessed, outlier in ((40, 0.0, True), (60, 0.25, False), (25, 0.1, True), (12, 1.0, False),
@@ -58,7 +59,7 @@ def _shares_truth(attempts: pd.DataFrame) -> dict:
 
 
 @hidden("13.2")
-def _(error_shares):
+def _errors(error_shares):
     rng = random.Random(1302)
     weights = ([60, 5, 20, 0, 0, 0, 5, 0, 1, 0, 0], [10, 0, 0, 0, 30, 0, 0, 0, 0, 0, 0],
                [40, 10, 5, 5, 3, 1, 4, 6, 1, 2, 2], [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1])
@@ -102,12 +103,12 @@ def _windows_frame(rng: random.Random, n: int, start_bad: bool | None = None) ->
 
 
 @hidden("13.3")
-def _(alert_transitions):
+def _alerts(alert_transitions):
     rng = random.Random(1303)
     both = {"error_rate": 0.05, "p95_lag_s": 60.0}
     cases = [(_windows_frame(rng, 6, start_bad=True), both),  # breached from the very first window
              (_windows_frame(rng, 9, start_bad=True), {"p95_lag_s": 60.0, "error_rate": 0.05})]
-    cases += [(_windows_frame(rng, rng.randint(8, 20)), both) for _ in range(6)]
+    cases += [(_windows_frame(rng, rng.randint(8, 20)), both) for _i in range(6)]
     cases += [(_windows_frame(rng, 12), {"unprocessed": 0}), (_windows_frame(rng, 10), {"error_rate": 0.2}),
               (_windows_frame(rng, 0), both)]
     for frame, limits in cases:
@@ -123,8 +124,8 @@ _CASES = [(508, "flaky_receiver"), (502, "slow_crm"), (506, "healthy"), (504, "d
 
 
 @hidden("13.4")
-def _(diagnose):
-    _judge_incidents(diagnose, _CASES, "other",
-                     "decide from the kind of evidence, not from how much: which results failed (5xx, 4xx, "
-                     "'connection'), then reconcile(), then the lag; retries after errors and outages cause long "
-                     "delays too")
+def _diagnose(diagnose):
+    _judge_incidents(diagnose, _CASES, _("all {n} other incidents named right", n=len(_CASES)),
+                     _("decide from the kind of evidence, not from how much: which results failed (5xx, 4xx, "
+                       "'connection'), then reconcile(), then the lag; retries after errors and outages cause long "
+                       "delays too"))
