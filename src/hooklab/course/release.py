@@ -40,7 +40,7 @@ __all__ = ["release", "report", "main", "ships", "ReleaseError", "Release", "SHI
 
 #: What ships: these files, and everything under these folders (paths relative to the repository)...
 SHIPS = ("notebooks/", "labs/", "binder/", "src/hooklab/", "docs/img/", "docs/architecture.md", "docs/cheatsheet.md",
-         "docs/glossary.md",
+         "docs/glossary.md", "docs/pt-BR/cheatsheet.md", "docs/pt-BR/glossary.md",
          "tests/nbval_sanitize.cfg", "README.md", "README.pt-BR.md", "Makefile", "pyproject.toml", "requirements.txt",
          ".gitignore", "LICENSE")
 #: ...except these, inside a shipped folder: the grader's own cases and reference answers.
