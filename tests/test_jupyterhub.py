@@ -188,16 +188,25 @@ def open_lesson(page, hub_url: str, course: Path, notebook: str) -> None:
 
 
 def run_all(page) -> None:
-    """Run → Run All Cells, then wait until every code cell has run (an execution count in its prompt)."""
+    """Run → Run All Cells, then wait until every code cell has run (an execution count in its prompt).
+
+    The committed lesson shows its outputs and counts already: clear them first (Edit → Clear Outputs of
+    All Cells), so a count in a prompt means this run reached the cell.
+    """
+    page.click(".lm-MenuBar-itemLabel:text-is('Edit')")
+    page.click(".lm-Menu-item[data-command='editmenu:clear-all']")
     page.click(".lm-MenuBar-itemLabel:text-is('Run')")
     page.click(".lm-Menu-item[data-command='runmenu:run-all']")
+    # done when every code cell has run, or when one raised (Run All stops there)
     page.wait_for_function(
-        "() => { const p = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) "
-        ".jp-CodeCell .jp-InputPrompt')]; return p.length > 0 && p.every(x => /\\[\\d+\\]/.test(x.textContent)); }",
+        "() => { const nb = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');"
+        " if (nb.querySelector(\"[data-mime-type='application/vnd.jupyter.error']\")) return true;"
+        " const p = [...nb.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];"
+        " return p.length > 0 && p.every(x => /\\[\\d+\\]/.test(x.textContent)); }",
         timeout=300_000)
     page.wait_for_selector(f"{VISIBLE} .jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
     errors = page.locator(f"{VISIBLE} [data-mime-type='application/vnd.jupyter.error']")
-    assert errors.count() == 0, errors.first.inner_text()
+    assert errors.count() == 0, errors.first.inner_text()[-2000:]
 
 
 def fire_from_the_panel(page) -> int:
