@@ -285,9 +285,10 @@ def test_two_students_run_lesson_00_and_keep_a_live_stack_on_a_real_hub(hub, cou
             # Memory per student, with a stack running lesson 12 (docs/instructors.md quotes it).
             open_lesson(pages["bia"], url, course, "notebooks/12_scalability.ipynb")
             run_all(pages["bia"])
+            pages["bia"].screenshot(path=str(shots / "bia-lesson12-run-all.png"))
             server = servers(hub)["bia"]
             tree = [server, *server.children(recursive=True)]
-            each = {("server" if p is server else f"kernel {p.pid}"): round(p.memory_full_info().pss / 2**20)
+            each = {("server" if p is server else f"kernel (pid {p.pid})"): round(p.memory_full_info().pss / 2**20)
                     for p in tree}
             pss = sum(p.memory_full_info().pss for p in tree) / 2**20
             rss = sum(p.memory_info().rss for p in tree) / 2**20
