@@ -24,7 +24,10 @@ ENGLISH = {"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
 @pytest.fixture
 def served(tmp_path):
     env = {**os.environ, **ENGLISH, "TMPDIR": str(tmp_path)}  # a private serve.json for this test
-    proc = subprocess.Popen([*HOOKLAB, "serve", "--seed", "3"], stdout=subprocess.PIPE, text=True, env=env)
+    # As from a terminal: Ctrl-C reaches it even when these tests run in the background, where the shell
+    # starts every command with SIGINT ignored (and a child inherits that).
+    proc = subprocess.Popen([*HOOKLAB, "serve", "--seed", "3"], stdout=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     lines = []
     try:
         for line in proc.stdout:
