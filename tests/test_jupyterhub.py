@@ -48,14 +48,16 @@ VISIBLE = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-# `make test` installs both; a hub test that quietly skips would prove nothing, so a missing tool fails.
-for tool, how in ((PROXY, "run `make test` (it runs npm ci: package.json)"),
-                  (CHROMIUM, "apt-get install chromium, or set HOOKLAB_CHROMIUM"),
-                  (BIN / "jupyterhub", "pip install -r requirements.txt")):
-    if not tool.exists():
-        raise RuntimeError(f"tests/test_jupyterhub.py needs {tool}: {how}")
-
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+
+def require_the_tools() -> None:
+    """`make test` installs them; a hub test that quietly skipped would prove nothing, so a missing one fails."""
+    for tool, how in ((PROXY, "run `make test` (it runs npm ci: package.json)"),
+                      (CHROMIUM, "apt-get install chromium, or set HOOKLAB_CHROMIUM"),
+                      (BIN / "jupyterhub", "pip install -r requirements.txt")):
+        if not tool.exists():
+            pytest.fail(f"tests/test_jupyterhub.py needs {tool}: {how}")
 
 
 def free_port() -> int:
@@ -74,6 +76,7 @@ def shots(artifacts: Path) -> Path:
 @pytest.fixture(scope="module")
 def course(tmp_path_factory) -> Path:
     """The student release, committed: what nbgitpuller pulls into each student's home."""
+    require_the_tools()
     out = tmp_path_factory.mktemp("course") / "hooklab-class"
     made = release(out, ROOT, git=True)
     assert made.ok and made.git.startswith("git: one commit"), f"the release failed:\n{made}"
