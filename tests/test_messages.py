@@ -127,19 +127,25 @@ def start_stub():
     raise NotImplementedError("exercise 00.1: return hooklab.start(seed=..., clock=...)")
 
 
+def said_by_check_00_1(capsys) -> list[str]:
+    """What check 00.1 says to a right answer, a wrong one and the untouched stub, in the language chosen now."""
+    checks.check("00.1", start_right)
+    said = [capsys.readouterr().out]
+    for answer in (start_wrong, start_stub):
+        with pytest.raises(checks.CheckFailed) as e:
+            checks.check("00.1", answer)
+        said.append(str(e.value))
+    return said
+
+
 def test_a_lab00_check_speaks_portuguese_in_a_pt_br_lab(capsys):
     hooklab.checks.set_language("pt-BR")
-    checks.check("00.1", start_right)
-    assert capsys.readouterr().out == ("✅ 00.1 Inicie uma stack com seed e relógio virtual — passou (1/1 ponto): "
-                                       "seed 7, relógio virtual: toda execução deste notebook vê os mesmos nomes, ids "
-                                       "e horários\n")
-    with pytest.raises(checks.CheckFailed) as e:
-        checks.check("00.1", start_wrong)
-    assert str(e.value) == "❌ 00.1 Inicie uma stack com seed e relógio virtual: esperado seed=7; veio seed=8. Dica: passe seed=7"
-    with pytest.raises(checks.CheckFailed) as e:
-        checks.check("00.1", start_stub)
-    assert str(e.value) == ("❌ 00.1 Inicie uma stack com seed e relógio virtual: ainda sem resposta — troque a linha "
-                            "`raise NotImplementedError(...)` pelo seu código. Dica: return hooklab.start(seed=..., clock=...)")
+    assert said_by_check_00_1(capsys) == [
+        "✅ 00.1 Inicie uma stack com seed e relógio virtual — passou (1/1 ponto): seed 7, relógio virtual: toda "
+        "execução deste notebook vê os mesmos nomes, ids e horários\n",
+        "❌ 00.1 Inicie uma stack com seed e relógio virtual: esperado seed=7; veio seed=8. Dica: passe seed=7",
+        "❌ 00.1 Inicie uma stack com seed e relógio virtual: ainda sem resposta — troque a linha "
+        "`raise NotImplementedError(...)` pelo seu código. Dica: return hooklab.start(seed=..., clock=...)"]
 
 
 def test_a_pass_worth_two_points_says_pontos(vstack, capsys):
@@ -159,17 +165,12 @@ def test_a_pass_worth_two_points_says_pontos(vstack, capsys):
 
 
 def test_english_is_unchanged(capsys):
-    checks.check("00.1", start_right)
-    assert capsys.readouterr().out == ("✅ 00.1 Start a seeded virtual stack — passed (1/1 points): seed 7, virtual "
-                                       "clock: every run of this notebook sees the same names, ids and times\n")
-    with pytest.raises(checks.CheckFailed) as e:
-        checks.check("00.1", start_wrong)
-    assert str(e.value) == "❌ 00.1 Start a seeded virtual stack: expected seed=7; got seed=8. Hint: pass seed=7"
-    with pytest.raises(checks.CheckFailed) as e:
-        checks.check("00.1", start_stub)
-    assert str(e.value) == ("❌ 00.1 Start a seeded virtual stack: not answered yet — replace the "
-                            "`raise NotImplementedError(...)` line with your code. Hint: return hooklab.start(seed=..., "
-                            "clock=...)")
+    assert said_by_check_00_1(capsys) == [
+        "✅ 00.1 Start a seeded virtual stack — passed (1/1 points): seed 7, virtual clock: every run of this "
+        "notebook sees the same names, ids and times\n",
+        "❌ 00.1 Start a seeded virtual stack: expected seed=7; got seed=8. Hint: pass seed=7",
+        "❌ 00.1 Start a seeded virtual stack: not answered yet — replace the `raise NotImplementedError(...)` line "
+        "with your code. Hint: return hooklab.start(seed=..., clock=...)"]
 
 
 def test_the_grader_hears_hidden_cases_in_the_submissions_language():

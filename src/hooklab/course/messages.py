@@ -110,8 +110,8 @@ def translate(text: str, language: str | None = None, count: int | None = None, 
     return entry
 
 
-def _render(text: str, language: str | None, count: int | None, values: dict) -> str:
-    template = translate(text, language, count)
+def _render(text: str, language: str | None, count: int | None, values: dict, context: str | None = None) -> str:
+    template = translate(text, language, count, context)
     if not values:
         return template
     language = language or current_language()  # a Message among the values says itself in the same language
@@ -120,10 +120,7 @@ def _render(text: str, language: str | None, count: int | None, values: dict) ->
 
 def _(text: str, /, count: int | None = None, context: str | None = None, **values: Any) -> str:
     """``text`` in the current language, its ``{placeholders}`` filled with ``values``."""
-    if context:
-        template = translate(text, None, count, context)
-        return template.format(**values) if values else template
-    return _render(text, None, count, values)
+    return _render(text, None, count, values, context)
 
 
 class Message(str):
