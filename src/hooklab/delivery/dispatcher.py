@@ -436,14 +436,16 @@ class Dispatcher:
     _ATTEMPT_COLUMNS = ["attempt_id", "event_id", "type", "subscription", "attempt", "trigger", "scheduled_at",
                         "sent_at", "finished_at", "status_code", "error", "latency_ms", "outcome"]
 
-    def attempt_rows(self, last: int | None = None) -> list[dict]:
-        """Attempts as plain rows (Unix times), oldest first; ``last``: only the most recent ones."""
+    def attempt_rows(self, last: int | None = None, after: int = 0) -> list[dict]:
+        """Attempts as plain rows (Unix times), oldest first; ``last``: only the most recent ones;
+        ``after``: only those made after attempt ``after`` (its id)."""
         sql = ("SELECT a.id AS attempt_id, a.message_id AS event_id, m.type, a.subscription_id AS subscription, "
                "a.attempt, a.trigger, a.scheduled_at, a.sent_at, a.finished_at, a.status_code, a.error, "
-               "a.latency_ms, a.outcome FROM attempts a JOIN messages m ON m.id=a.message_id ORDER BY a.id")
+               "a.latency_ms, a.outcome FROM attempts a JOIN messages m ON m.id=a.message_id WHERE a.id > ? "
+               "ORDER BY a.id")
         if last is None:
-            return self.store.all(sql)
-        return self.store.all(f"SELECT * FROM ({sql} DESC LIMIT ?) ORDER BY attempt_id", (last,))
+            return self.store.all(sql, (after,))
+        return self.store.all(f"SELECT * FROM ({sql} DESC LIMIT ?) ORDER BY attempt_id", (after, last))
 
     def attempts(self) -> pd.DataFrame:
         """One row per attempt, oldest first; ``attempt_id`` opens it in :meth:`attempt_detail`."""

@@ -149,7 +149,7 @@ def create_app(dispatcher: "Dispatcher", sources: "Sources", token: str, languag
     @app.post("/api/events/<event_id>/replay")
     def replay(event_id: str):
         require_token()
-        before = dispatcher.store.scalar("SELECT coalesce(max(id), 0) FROM attempts")
+        before = next((a["attempt_id"] for a in dispatcher.attempt_rows(last=1)), 0)
         try:
             n = dispatcher.replay(event_id)
         except HooklabError as e:
@@ -157,8 +157,7 @@ def create_app(dispatcher: "Dispatcher", sources: "Sources", token: str, languag
         if settle is None:  # the real clock: the dispatcher's workers send it; the page's list shows it
             return jsonify(id=event_id, queued=n), 202
         settle()
-        answers = [a for a in dispatcher.attempt_rows(last=n + 50) if a["attempt_id"] > before
-                   and a["event_id"] == event_id]
+        answers = [a for a in dispatcher.attempt_rows(after=before) if a["event_id"] == event_id]
         return jsonify(id=event_id, queued=n, attempts=answers), 200
 
     return app
